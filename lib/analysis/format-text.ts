@@ -1,0 +1,27 @@
+import { formatInteger, formatLift, formatMean, formatPValue } from "@/lib/format";
+import type { ResultsDocument } from "./results-document";
+
+/** A plain-text summary of a results document, for the terminal. */
+export function formatResultsTable(doc: ResultsDocument): string {
+  const lines: string[] = [`${doc.experiment.name} (${doc.experiment.id})`];
+  if (!doc.snapshot) {
+    lines.push("  no successful analysis yet");
+    if (doc.lastFailure) lines.push(`  last attempt failed: ${doc.lastFailure.error}`);
+    return lines.join("\n");
+  }
+  lines.push(
+    `  users: ${doc.users.map((u) => `${u.name} ${formatInteger(u.users)}`).join(", ")}; excluded (several variants): ${formatInteger(doc.excludedUsers)}`,
+  );
+  if (doc.srm?.mismatch) lines.push(`  ⚠ sample ratio mismatch: p = ${formatPValue(doc.srm.pValue)}`);
+  for (const m of doc.metrics) {
+    const control = m.variants.find((v) => v.id === doc.experiment.controlVariant);
+    lines.push(`  ${m.name} [${m.role}] control ${formatMean(control?.mean, m.statistic)}`);
+    for (const v of m.variants) {
+      if (v.id === doc.experiment.controlVariant) continue;
+      lines.push(
+        `    ${v.name.padEnd(22)} ${formatMean(v.mean, m.statistic).padStart(10)}  lift ${formatLift(v.relative?.estimate, v.relative?.ciLow, v.relative?.ciHigh, true).padEnd(28)} p ${formatPValue(v.pValue)}`,
+      );
+    }
+  }
+  return lines.join("\n");
+}

@@ -1,0 +1,26 @@
+import { getMetric } from "@/lib/metrics/registry";
+import type { AnalysisPlan } from "./sql/analysis-plan";
+import type { ExperimentWithParts } from "./experiments";
+
+export const DEFAULT_COVARIATE_LOOKBACK_DAYS = 14;
+
+/** Turns a stored experiment into what the SQL builders need; throws a readable error if it cannot. */
+export function planFor(exp: ExperimentWithParts, today = new Date().toISOString().slice(0, 10)): AnalysisPlan {
+  if (exp.variants.length < 2) throw new Error(`experiment ${exp.id} needs at least two variants`);
+  if (!exp.variants.some((v) => v.key === exp.controlVariant)) {
+    throw new Error(`experiment ${exp.id}: control variant "${exp.controlVariant}" is not one of its variants`);
+  }
+  if (exp.metrics.length === 0) throw new Error(`experiment ${exp.id} has no metrics`);
+  const endDate = exp.endDate ?? today;
+  if (endDate < exp.startDate) throw new Error(`experiment ${exp.id} ends (${endDate}) before it starts (${exp.startDate})`);
+  return {
+    experimentKey: exp.exposureKey ?? exp.id,
+    exposureTable: exp.exposureSource,
+    variants: exp.variants.map((v) => v.key),
+    startDate: exp.startDate,
+    endDate,
+    windowDays: exp.windowDays,
+    metrics: exp.metrics.map((m) => getMetric(m.metricKey)),
+    covariateLookbackDays: DEFAULT_COVARIATE_LOOKBACK_DAYS,
+  };
+}

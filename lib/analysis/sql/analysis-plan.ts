@@ -1,0 +1,14 @@
+import type { MetricDefinition } from "@/lib/metrics/define";
+
+/** Everything the SQL builders need to know about one analysis. */
+export interface AnalysisPlan {
+  experimentKey: string; // experiment_id value in the exposure table
+  exposureTable: string;
+  variants: string[];
+  startDate: string; // YYYY-MM-DD inclusive
+  endDate: string; // YYYY-MM-DD inclusive
+  windowDays: number | null;
+  metrics: MetricDefinition[];
+  /** days before each user's first exposure that form the CUPED covariate window; 0 = no CUPED */
+  covariateLookbackDays: number;
+}

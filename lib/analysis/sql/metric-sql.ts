@@ -1,0 +1,118 @@
+import type { EventMetric, MetricContext, MetricDefinition, SqlMetric } from "@/lib/metrics/define";
+import type { Dialect } from "@/lib/warehouse/dialect";
+import type { AnalysisPlan } from "./analysis-plan";
+import { daysBefore } from "./cohort-sql";
+import type { ParamBinder } from "./params";
+
+/** A CTE that yields per-user metric columns, and how to read each metric's values from it. */
+export interface MetricSource {
+  cte: string;
+  alias: string;
+  /** per metric key: column names for y (n and pct) and, with CUPED, the covariate x */
+  columns: Map<string, { n: string; pct: string; x?: string }>;
+}
+
+/** Events-date predicate covering the covariate lookback and every metric window (partition pruning). */
+export function eventDateRange(alias: string, plan: AnalysisPlan, p: ParamBinder): string {
+  const from = p.bind("events_from", daysBefore(plan.startDate, plan.covariateLookbackDays));
+  const to = p.bind("events_to", plan.endDate);
+  return `${alias}.event_date BETWEEN CAST(${from} AS DATE) AND CAST(${to} AS DATE)`;
+}
+
+/** A readable parameter name for an event name, e.g. "event_purchase". */
+function eventStem(event: string): string {
+  const clean = event.toLowerCase().replace(/[^a-z0-9_]+/g, "_").slice(0, 40);
+  return /^[a-z_]/.test(clean) ? `event_${clean}` : "event";
+}
+
+function eventFilter(m: EventMetric, p: ParamBinder): string {
+  const names = m.events.map((e) => p.bind(eventStem(e), e));
+  return names.length === 1 ? `e.event_name = ${names[0]}` : `e.event_name IN (${names.join(", ")})`;
+}
+
+/**
+ * One scan of `events` for every declarative metric: conditional aggregation per metric, with
+ * the pre-exposure covariate in the same pass (the scan starts `lookback` days before exposure).
+ */
+export function eventsPass(metrics: EventMetric[], plan: AnalysisPlan, d: Dialect, p: ParamBinder): MetricSource | null {
+  if (metrics.length === 0) return null;
+  const lookback = plan.covariateLookbackDays;
+  const inWindow = "e.event_time >= c.window_start";
+  const inPre = "e.event_time < c.window_start";
+  const columns: MetricSource["columns"] = new Map();
+  const selects: string[] = [];
+  const allEvents = new Set<string>();
+  for (const m of metrics) {
+    m.events.forEach((e) => allEvents.add(e));
+    const filter = eventFilter(m, p);
+    const amount = m.aggregate === "sum" ? "COALESCE(e.value, 0)" : "1";
+    selects.push(
+      `SUM(CASE WHEN ${filter} AND ${inWindow} THEN ${amount} ELSE 0 END) AS n_${m.key}`,
+      `MAX(CASE WHEN ${filter} AND ${inWindow} THEN 1 ELSE 0 END) AS pct_${m.key}`,
+    );
+    const cols: { n: string; pct: string; x?: string } = { n: `n_${m.key}`, pct: `pct_${m.key}` };
+    if (lookback > 0) {
+      const pre =
+        m.statistic === "proportion"
+          ? `MAX(CASE WHEN ${filter} AND ${inPre} THEN 1 ELSE 0 END)`
+          : `SUM(CASE WHEN ${filter} AND ${inPre} THEN ${amount} ELSE 0 END)`;
+      selects.push(`${pre} AS x_${m.key}`);
+      cols.x = `x_${m.key}`;
+    }
+    columns.set(m.key, cols);
+  }
+  const names = [...allEvents].map((e) => p.bind(eventStem(e), e)).join(", ");
+  const scanFrom =
+    lookback > 0 ? d.addDays("c.window_start", `-${p.bind("lookback_days", lookback)}`) : "c.window_start";
+  const cte = `events_pass AS (
+  SELECT
+    c.user_id,
+    ${selects.join(",\n    ")}
+  FROM cohort c
+  JOIN ${d.table("events")} e ON e.user_id = c.user_id
+  WHERE ${eventDateRange("e", plan, p)}
+    AND e.event_name IN (${names})
+    AND e.event_time >= ${scanFrom}
+    AND e.event_time < c.window_end
+  GROUP BY c.user_id
+)`;
+  return { cte, alias: "events_pass", columns };
+}
+
+function sqlContext(cohort: string, plan: AnalysisPlan, d: Dialect, p: ParamBinder): MetricContext {
+  return {
+    cohort,
+    table: (name) => d.table(name),
+    param: (value) => p.bind("metric_param", value),
+    eventDateRange: (alias) => eventDateRange(alias, plan, p),
+  };
+}
+
+/** The CTE of the cohort shifted to the covariate window, shared by free-SQL metrics. */
+export function preCohortCte(plan: AnalysisPlan, d: Dialect, p: ParamBinder): string {
+  const lookback = p.bind("lookback_days", plan.covariateLookbackDays);
+  return `cohort_pre AS (
+  SELECT user_id, variant, ${d.addDays("window_start", `-${lookback}`)} AS window_start, window_start AS window_end
+  FROM cohort
+)`;
+}
+
+/** A free-SQL metric is its own CTE (and one more over the pre-exposure window for CUPED). */
+export function sqlMetricSources(m: SqlMetric, plan: AnalysisPlan, d: Dialect, p: ParamBinder): MetricSource[] {
+  const main: MetricSource = {
+    cte: `m_${m.key} AS (${m.sql(sqlContext("cohort", plan, d, p))}\n)`,
+    alias: `m_${m.key}`,
+    columns: new Map([[m.key, { n: `n_${m.key}`, pct: `pct_${m.key}` }]]),
+  };
+  if (plan.covariateLookbackDays <= 0) return [main];
+  const pre: MetricSource = {
+    cte: `mx_${m.key} AS (${m.sql(sqlContext("cohort_pre", plan, d, p))}\n)`,
+    alias: `mx_${m.key}`,
+    columns: new Map([[m.key, { n: `n_${m.key}`, pct: `pct_${m.key}` }]]),
+  };
+  return [main, pre];
+}
+
+export function isEventMetric(m: MetricDefinition): m is EventMetric {
+  return m.kind === "events";
+}

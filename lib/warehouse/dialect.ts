@@ -1,0 +1,61 @@
+/**
+ * The differences between DuckDB and BigQuery SQL that our builders need, and nothing more.
+ * Builders write standard SQL and call these for the few places the engines disagree.
+ */
+export interface Dialect {
+  readonly name: "duckdb" | "bigquery";
+  /** Placeholder for a named parameter. */
+  param(name: string): string;
+  /** A source table, fully qualified where the engine needs it. */
+  table(name: string): string;
+  /** A quoted identifier (column alias). */
+  ident(name: string): string;
+  /** Timestamp expression plus a whole number of days (number expression). */
+  addDays(timestampExpr: string, daysExpr: string): string;
+  /** Date expression plus a whole number of days. */
+  addDaysToDate(dateExpr: string, daysExpr: string): string;
+  /** Whole days between two timestamps (later minus earlier), floored. */
+  daysBetween(laterExpr: string, earlierExpr: string): string;
+  readonly floatType: string;
+  readonly intType: string;
+}
+
+const SAFE_IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+export function assertIdentifier(name: string, what = "identifier"): string {
+  if (!SAFE_IDENT.test(name)) throw new Error(`invalid ${what} "${name}": use letters, digits and underscores`);
+  return name;
+}
+
+export const duckdbDialect: Dialect = {
+  name: "duckdb",
+  param: (name) => `$${assertIdentifier(name, "parameter name")}`,
+  table: (name) => `"${assertIdentifier(name, "table name")}"`,
+  ident: (name) => `"${assertIdentifier(name)}"`,
+  addDays: (ts, days) => `(${ts} + to_days(CAST(${days} AS INTEGER)))`,
+  addDaysToDate: (d, days) => `CAST(${d} + to_days(CAST(${days} AS INTEGER)) AS DATE)`,
+  daysBetween: (later, earlier) => `CAST(floor(epoch(${later} - ${earlier}) / 86400) AS BIGINT)`,
+  floatType: "DOUBLE",
+  intType: "BIGINT",
+};
+
+export interface BigQueryLocation {
+  projectId: string;
+  dataset: string;
+}
+
+export function bigqueryDialect({ projectId, dataset }: BigQueryLocation): Dialect {
+  if (!/^[a-z0-9.:-]+$/i.test(projectId)) throw new Error(`invalid BigQuery project "${projectId}"`);
+  assertIdentifier(dataset, "BigQuery dataset");
+  return {
+    name: "bigquery",
+    param: (name) => `@${assertIdentifier(name, "parameter name")}`,
+    table: (name) => `\`${projectId}.${dataset}.${assertIdentifier(name, "table name")}\``,
+    ident: (name) => `\`${assertIdentifier(name)}\``,
+    addDays: (ts, days) => `TIMESTAMP_ADD(${ts}, INTERVAL CAST(${days} AS INT64) DAY)`,
+    addDaysToDate: (d, days) => `DATE_ADD(${d}, INTERVAL CAST(${days} AS INT64) DAY)`,
+    daysBetween: (later, earlier) => `DIV(TIMESTAMP_DIFF(${later}, ${earlier}, SECOND), 86400)`,
+    floatType: "FLOAT64",
+    intType: "INT64",
+  };
+}

@@ -1,0 +1,23 @@
+import { bigqueryDialect, duckdbDialect, type Dialect } from "./dialect";
+import { duckdbPath, warehouseKind, type WarehouseKind } from "./config";
+import { DuckDbWarehouse } from "./duckdb";
+import type { Warehouse } from "./types";
+
+export type { Warehouse, WarehouseKind };
+export { WarehouseError } from "./types";
+
+/** The configured warehouse (WAREHOUSE=duckdb|bigquery), opened for reading. */
+export async function openWarehouse(kind: WarehouseKind = warehouseKind()): Promise<Warehouse> {
+  if (kind === "duckdb") return DuckDbWarehouse.open({ path: duckdbPath(), readOnly: true });
+  const { BigQueryWarehouse, bigqueryConfigFromEnv } = await import("./bigquery");
+  return new BigQueryWarehouse(bigqueryConfigFromEnv());
+}
+
+/** The dialect alone (for printing SQL without connecting). */
+export function dialectFor(kind: WarehouseKind): Dialect {
+  if (kind === "duckdb") return duckdbDialect;
+  return bigqueryDialect({
+    projectId: process.env.BIGQUERY_PROJECT ?? "your-project",
+    dataset: process.env.BIGQUERY_DATASET ?? "your_dataset",
+  });
+}

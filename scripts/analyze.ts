@@ -1,0 +1,61 @@
+import { parseArgs } from "node:util";
+import { migrate } from "@/lib/db/migrate";
+import { getExperiment, listExperiments } from "@/lib/analysis/experiments";
+import { planFor } from "@/lib/analysis/plan";
+import { loadResultsDocument } from "@/lib/analysis/results-document";
+import { runAnalysis } from "@/lib/analysis/run-analysis";
+import { buildAnalysisQuery } from "@/lib/analysis/sql/analysis-sql";
+import { formatResultsTable } from "@/lib/analysis/format-text";
+import { dialectFor } from "@/lib/warehouse";
+import { fail, main } from "./cli";
+
+const USAGE = "usage: npm run analyze -- <experiment-id> [--json] [--sql] [--dialect duckdb|bigquery]\n       npm run analyze -- --list";
+
+main(async () => {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      allowPositionals: true,
+      options: {
+        json: { type: "boolean" },
+        sql: { type: "boolean" },
+        list: { type: "boolean" },
+        dialect: { type: "string" },
+        help: { type: "boolean" },
+      },
+    });
+  } catch (err) {
+    fail(`${(err as Error).message}\n${USAGE}`, 2);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return void console.log(USAGE);
+  await migrate();
+  if (values.list) {
+    for (const e of await listExperiments()) console.log(e.id);
+    return;
+  }
+  const id = positionals[0];
+  if (!id || positionals.length > 1) fail(USAGE, 2);
+  const dialect = values.dialect ?? (process.env.WAREHOUSE === "bigquery" ? "bigquery" : "duckdb");
+  if (dialect !== "duckdb" && dialect !== "bigquery") fail(`--dialect must be duckdb or bigquery (got "${dialect}")`, 2);
+  const exp = await getExperiment(id);
+  if (!exp) fail(`no experiment with id "${id}"; \`npm run analyze -- --list\` shows the ids`, 2);
+
+  if (values.sql) {
+    const query = buildAnalysisQuery(planFor(exp), dialectFor(dialect));
+    const bound = Object.entries(query.params).map(([k, v]) => `--   ${k} = ${JSON.stringify(v)}`);
+    console.log(`-- analysis of ${exp.id} (${dialect}); bound parameters:\n${bound.join("\n")}\n${query.sql}\n;`);
+    return;
+  }
+  if (dialect !== (process.env.WAREHOUSE ?? "duckdb")) {
+    fail(`--dialect ${dialect} runs only with --sql; set WAREHOUSE=${dialect} to analyse there`, 2);
+  }
+  const snapshot = await runAnalysis(exp.id);
+  const doc = await loadResultsDocument(exp);
+  if (values.json) {
+    console.log(JSON.stringify(doc, null, 2));
+  } else {
+    console.log(formatResultsTable(doc));
+  }
+  if (snapshot.status !== "succeeded") fail(`analysis failed (snapshot ${snapshot.id}): ${snapshot.error}`);
+});

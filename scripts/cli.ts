@@ -1,0 +1,21 @@
+// Shared by the CLI entry points: one-line errors on stderr, no stack traces for expected failures.
+export function fail(message: string, code = 1): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(code);
+}
+
+export function wholeNumber(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) fail(`--${name} must be a whole number (got "${value}")`, 2);
+  return n;
+}
+
+export async function main(run: () => Promise<void>): Promise<void> {
+  try {
+    await run();
+    process.exit(0);
+  } catch (err) {
+    fail(`error: ${(err as Error).message ?? String(err)}`);
+  }
+}
