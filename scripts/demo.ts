@@ -1,0 +1,65 @@
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { migrate } from "@/lib/db/migrate";
+import { getExperiment, listExperiments } from "@/lib/analysis/experiments";
+import { runAnalysis } from "@/lib/analysis/run-analysis";
+import { DEFAULT_SEED, DEMO_EXPERIMENTS } from "@/lib/demo/plan";
+import { registerDemoExperiments } from "@/lib/demo/register";
+import { seedWarehouse } from "@/lib/demo/seed-warehouse";
+import { duckdbPath } from "@/lib/warehouse/config";
+import { fail } from "./cli";
+
+// `npm run demo`: database migrated, warehouse seeded if absent, every experiment analysed,
+// the app built and started. Safe to run again: it reuses the warehouse and adds new snapshots.
+
+const nextBin = path.join(process.cwd(), "node_modules", ".bin", "next");
+
+async function prepare(): Promise<void> {
+  const applied = await migrate();
+  if (applied.length) console.log(`Database migrated (${applied.join(", ")}).`);
+  const file = duckdbPath();
+  if (!existsSync(file)) {
+    console.log(`Seeding the demo warehouse at ${file} (${DEFAULT_SEED.users.toLocaleString("en")} users)…`);
+    const s = await seedWarehouse(file, DEFAULT_SEED);
+    console.log(`  ${s.events.toLocaleString("en")} events in ${s.seconds}s`);
+    await registerDemoExperiments(DEFAULT_SEED.days);
+  } else {
+    const missing = [];
+    for (const e of DEMO_EXPERIMENTS) if (!(await getExperiment(e.id))) missing.push(e.id);
+    if (missing.length) await registerDemoExperiments(DEFAULT_SEED.days);
+    console.log(`Using the existing warehouse at ${file}.`);
+  }
+  for (const exp of await listExperiments()) {
+    const s = await runAnalysis(exp.id);
+    const note = s.status === "succeeded" ? `${s.durationMs} ms` : `FAILED: ${s.error}`;
+    console.log(`  analysed ${exp.id.padEnd(24)} ${note}`);
+  }
+}
+
+async function run(): Promise<void> {
+  await prepare();
+  const port = process.env.PORT ?? "3000";
+  if (process.env.DEMO_SKIP_BUILD !== "1") {
+    console.log("Building the app (next build)…");
+    const build = spawnSync(nextBin, ["build"], { stdio: "inherit", env: process.env });
+    if (build.status !== 0) fail("next build failed");
+  }
+  const server = spawn(nextBin, ["start", "-p", port], { stdio: ["ignore", "pipe", "inherit"], env: process.env });
+  let announced = false;
+  server.stdout.on("data", (chunk: Buffer) => {
+    process.stdout.write(chunk);
+    if (!announced && /Ready/i.test(chunk.toString())) {
+      announced = true;
+      const base = `http://localhost:${port}`;
+      console.log(`\nThe demo is up:\n  ${base}/experiments`);
+      for (const e of DEMO_EXPERIMENTS) console.log(`  ${base}/experiments/${e.id}`);
+    }
+  });
+  const stop = () => server.kill("SIGTERM");
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+  server.on("exit", (code) => process.exit(code ?? 0));
+}
+
+run().catch((err: unknown) => fail(`demo failed: ${(err as Error).message ?? String(err)}`));

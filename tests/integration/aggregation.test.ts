@@ -1,0 +1,156 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { AnalysisPlan } from "@/lib/analysis/sql/analysis-plan";
+import type { Row } from "@/lib/warehouse/types";
+import { useTempEnvironment } from "../support/temp-env";
+
+// The aggregation query must equal a brute-force per-user computation done here in JS from the
+// raw tables (fine for a few thousand users; the product never pulls per-user rows).
+
+const env = useTempEnvironment("aggregation");
+let wh: import("@/lib/warehouse/duckdb").DuckDbWarehouse;
+let exposures: Row[];
+let events: Row[];
+
+beforeAll(async () => {
+  const { seedWarehouse } = await import("@/lib/demo/seed-warehouse");
+  await seedWarehouse(env.warehouse, { users: 4000, days: 14, seed: 7 });
+  const { DuckDbWarehouse } = await import("@/lib/warehouse/duckdb");
+  wh = await DuckDbWarehouse.open({ path: env.warehouse });
+  exposures = (await wh.query("SELECT user_id, experiment_id, variant, exposed_at, event_date FROM exposures")).rows;
+  events = (await wh.query("SELECT user_id, event_name, event_time, event_date, value FROM events")).rows;
+});
+afterAll(async () => {
+  await wh?.close();
+  env.cleanup();
+});
+
+const ms = (iso: unknown) => new Date(String(iso)).getTime();
+const DAY = 86_400_000;
+
+/** Per-user values exactly as the contract defines them, computed naively. */
+function bruteForce(plan: AnalysisPlan) {
+  const start = ms(`${plan.startDate}T00:00:00Z`);
+  const end = ms(`${plan.endDate}T00:00:00Z`) + DAY;
+  const seen = new Map<number, { variants: Set<string>; first: number }>();
+  for (const e of exposures) {
+    const t = ms(e.exposed_at);
+    if (e.experiment_id !== plan.experimentKey || t < start || t >= end || !plan.variants.includes(String(e.variant))) continue;
+    const u = seen.get(Number(e.user_id)) ?? { variants: new Set(), first: Infinity };
+    u.variants.add(String(e.variant));
+    u.first = Math.min(u.first, t);
+    seen.set(Number(e.user_id), u);
+  }
+  const excluded = [...seen.values()].filter((u) => u.variants.size > 1).length;
+  const cohort = new Map([...seen].filter(([, u]) => u.variants.size === 1));
+  const byUser = new Map<number, Row[]>();
+  for (const ev of events) {
+    if (!cohort.has(Number(ev.user_id))) continue;
+    const list = byUser.get(Number(ev.user_id)) ?? [];
+    list.push(ev);
+    byUser.set(Number(ev.user_id), list);
+  }
+  const out = new Map<string, Record<string, number>>();
+  for (const [userId, u] of cohort) {
+    const variant = [...u.variants][0]!;
+    const windowEnd = plan.windowDays === null ? end : Math.min(u.first + plan.windowDays * DAY, end);
+    const preStart = u.first - plan.covariateLookbackDays * DAY;
+    const acc = out.get(variant) ?? { users: 0 };
+    acc.users = (acc.users ?? 0) + 1;
+    for (const m of plan.metrics) {
+      const evs = byUser.get(userId) ?? [];
+      const valueOf = (inWindow: (t: number) => boolean, stat: "n" | "pct") => {
+        if (m.kind === "sql") {
+          const days = new Set(evs.filter((e) => inWindow(ms(e.event_time))).map((e) => String(e.event_date)));
+          return stat === "n" ? days.size : days.size > 0 ? 1 : 0; // active_days: pct is 1 for users with a row
+        }
+        const hits = evs.filter((e) => m.events.includes(String(e.event_name)) && inWindow(ms(e.event_time)));
+        const n = m.aggregate === "sum" ? hits.reduce((a, e) => a + Number(e.value ?? 0), 0) : hits.length;
+        return stat === "n" ? n : hits.length > 0 ? 1 : 0;
+      };
+      const y = valueOf((t) => t >= u.first && t < windowEnd, "n");
+      const pct = valueOf((t) => t >= u.first && t < windowEnd, "pct");
+      const x = valueOf((t) => t >= preStart && t < u.first, m.statistic === "proportion" ? "pct" : "n");
+      const yHead = m.statistic === "proportion" ? pct : y;
+      const add = (k: string, v: number) => (acc[k] = (acc[k] ?? 0) + v);
+      add(`n_${m.key}_sum`, y);
+      add(`n_${m.key}_sumsq`, y * y);
+      add(`pct_${m.key}_sum`, pct);
+      add(`x_${m.key}_sum`, x);
+      add(`x_${m.key}_sumsq`, x * x);
+      add(`xy_${m.key}_sum`, x * yHead);
+    }
+    out.set(variant, acc);
+  }
+  return { excluded, byVariant: out };
+}
+
+describe("aggregation in the warehouse", () => {
+  const cases: [string, Partial<AnalysisPlan>][] = [
+    ["whole window, with covariates", { windowDays: null, covariateLookbackDays: 14 }],
+    ["7-day window per user", { windowDays: 7, covariateLookbackDays: 3 }],
+  ];
+  for (const [name, overrides] of cases) {
+    it(`equals a brute-force per-user computation (${name})`, async () => {
+      const { allMetrics } = await import("@/lib/metrics/registry");
+      const { buildAnalysisQuery } = await import("@/lib/analysis/sql/analysis-sql");
+      const plan: AnalysisPlan = {
+        experimentKey: "onboarding-three-arm",
+        exposureTable: "exposures",
+        variants: ["control", "short", "gamified"],
+        startDate: "2026-10-01",
+        endDate: "2026-10-14",
+        windowDays: null,
+        metrics: [...allMetrics()],
+        covariateLookbackDays: 14,
+        ...overrides,
+      };
+      const q = buildAnalysisQuery(plan, wh.dialect);
+      const { rows } = await wh.query(q.sql, q.params);
+      const expected = bruteForce(plan);
+      expect(rows).toHaveLength(3); // O(variants) rows, never per user
+      expect(expected.excluded).toBeGreaterThan(0);
+      for (const row of rows) {
+        const exp = expected.byVariant.get(String(row.variant))!;
+        expect(row.users).toBe(exp.users);
+        expect(row.excluded_users).toBe(expected.excluded);
+        for (const [k, v] of Object.entries(exp)) {
+          if (k === "users") continue;
+          expect(Number(row[k]), `${String(row.variant)} ${k}`).toBeCloseTo(v, 6);
+        }
+      }
+    });
+  }
+
+  it("excludes users seen in more than one variant, and counts them", async () => {
+    const { buildAnalysisQuery } = await import("@/lib/analysis/sql/analysis-sql");
+    const { getMetric } = await import("@/lib/metrics/registry");
+    const plan: AnalysisPlan = {
+      experimentKey: "checkout-redesign", exposureTable: "exposures", variants: ["control", "treatment"],
+      startDate: "2026-10-01", endDate: "2026-10-14", windowDays: null, metrics: [getMetric("purchases")], covariateLookbackDays: 0,
+    };
+    const multi = await wh.query(
+      `SELECT COUNT(*) AS n FROM (SELECT user_id FROM exposures WHERE experiment_id = 'checkout-redesign' GROUP BY user_id HAVING COUNT(DISTINCT variant) > 1)`,
+    );
+    const all = await wh.query(`SELECT COUNT(DISTINCT user_id) AS n FROM exposures WHERE experiment_id = 'checkout-redesign'`);
+    const q = buildAnalysisQuery(plan, wh.dialect);
+    const { rows } = await wh.query(q.sql, q.params);
+    const users = rows.reduce((a, r) => a + Number(r.users), 0);
+    expect(Number(multi.rows[0]!.n)).toBeGreaterThan(0);
+    expect(rows[0]!.excluded_users).toBe(Number(multi.rows[0]!.n));
+    expect(users).toBe(Number(all.rows[0]!.n) - Number(multi.rows[0]!.n));
+  });
+
+  it("binds every value as a parameter: no dates, ids or event names inlined in the SQL", async () => {
+    const { allMetrics } = await import("@/lib/metrics/registry");
+    const { buildAnalysisQuery } = await import("@/lib/analysis/sql/analysis-sql");
+    const q = buildAnalysisQuery(
+      { experimentKey: "checkout-redesign", exposureTable: "exposures", variants: ["control", "treatment"], startDate: "2026-10-01",
+        endDate: "2026-10-14", windowDays: 7, metrics: [...allMetrics()], covariateLookbackDays: 14 },
+      wh.dialect,
+    );
+    expect(q.sql).not.toMatch(/'[^']*'/); // no string literals at all
+    expect(q.sql).not.toMatch(/\d{4}-\d{2}-\d{2}/); // no inlined dates
+    expect(q.sql).not.toMatch(/\b(7|14)\b/); // window and lookback lengths are parameters too
+    expect(Object.values(q.params)).toEqual(expect.arrayContaining(["checkout-redesign", "2026-10-01", "purchase", 7, 14]));
+  });
+});

@@ -1,0 +1,101 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ResultsDocument } from "@/lib/analysis/results-document";
+import { useTempEnvironment } from "../support/temp-env";
+
+// The whole pipeline on the default demo data set (200k users): seed → analyse → results.
+// Each experiment's planted effect must be recovered: a CI that excludes 0 and contains the truth.
+
+const env = useTempEnvironment("recovery");
+const docs = new Map<string, ResultsDocument>();
+
+beforeAll(async () => {
+  const { migrate } = await import("@/lib/db/migrate");
+  const { seedWarehouse } = await import("@/lib/demo/seed-warehouse");
+  const { registerDemoExperiments } = await import("@/lib/demo/register");
+  const { DEFAULT_SEED, DEMO_EXPERIMENTS } = await import("@/lib/demo/plan");
+  const { runAnalysis } = await import("@/lib/analysis/run-analysis");
+  const { getExperiment } = await import("@/lib/analysis/experiments");
+  const { loadResultsDocument } = await import("@/lib/analysis/results-document");
+  await migrate();
+  await seedWarehouse(env.warehouse, DEFAULT_SEED);
+  await registerDemoExperiments(DEFAULT_SEED.days);
+  for (const e of DEMO_EXPERIMENTS) {
+    const s = await runAnalysis(e.id);
+    expect(s.status, s.error ?? "").toBe("succeeded");
+    docs.set(e.id, await loadResultsDocument((await getExperiment(e.id))!));
+  }
+}, 180_000);
+afterAll(() => env.cleanup());
+
+function lift(id: string, metric: string, variant: string) {
+  const m = docs.get(id)!.metrics.find((x) => x.key === metric)!;
+  const v = m.variants.find((x) => x.id === variant)!;
+  return { est: v.relative!.estimate!, lo: v.relative!.ciLow!, hi: v.relative!.ciHigh!, p: v.pValue! };
+}
+
+/** The planted value lies within the 99.9% interval (z = 3.29): with this many checks, 95% would miss one by chance. */
+function consistentWith(l: { est: number; lo: number; hi: number }, truth: number) {
+  const se = (l.hi - l.lo) / (2 * 1.959964);
+  expect(Math.abs(l.est - truth) / se, `estimate ${l.est} vs planted ${truth}`).toBeLessThan(3.29);
+}
+
+describe("the seeded demo recovers what was planted", () => {
+  it("winner: purchase conversion +8% — CI excludes 0 and contains 8%", () => {
+    const l = lift("checkout-redesign", "purchases", "treatment");
+    expect(l.lo).toBeGreaterThan(0);
+    expect(l.lo).toBeLessThan(0.08);
+    expect(l.hi).toBeGreaterThan(0.08);
+    expect(l.p).toBeLessThan(0.05);
+  });
+
+  it("A/A: every metric's CI contains 0", () => {
+    for (const m of docs.get("button-color-aa")!.metrics) {
+      const v = m.variants.find((x) => x.id === "treatment")!;
+      expect(v.relative!.ciLow!, m.key).toBeLessThan(0);
+      expect(v.relative!.ciHigh!, m.key).toBeGreaterThan(0);
+    }
+  });
+
+  it("guardrail loser: sessions −5% is caught, feed views +6% recovered", () => {
+    const sessions = lift("feed-autoplay", "sessions", "autoplay");
+    expect(sessions.hi).toBeLessThan(0);
+    consistentWith(sessions, -0.05);
+    const feed = lift("feed-autoplay", "feed_views", "autoplay");
+    expect(feed.lo).toBeGreaterThan(0);
+    consistentWith(feed, 0.06);
+  });
+
+  it("three arms: each treatment compared with control, with its own planted lift", () => {
+    const short = lift("onboarding-three-arm", "signups", "short");
+    const gamified = lift("onboarding-three-arm", "signups", "gamified");
+    consistentWith(short, 0.05);
+    expect(gamified.lo).toBeGreaterThan(0);
+    consistentWith(gamified, 0.1);
+    consistentWith(lift("onboarding-three-arm", "shares", "gamified"), 0.1);
+    expect(docs.get("onboarding-three-arm")!.users).toHaveLength(3);
+  });
+
+  it("sample ratio mismatch is flagged only for the broken 52/48 split", () => {
+    for (const [id, doc] of docs) {
+      expect(doc.srm?.mismatch, id).toBe(id === "pricing-banner-srm");
+    }
+    const users = docs.get("pricing-banner-srm")!.users;
+    const share = users[0]!.users / (users[0]!.users + users[1]!.users);
+    expect(share).toBeGreaterThan(0.51);
+    expect(share).toBeLessThan(0.53);
+  });
+
+  it("users seen in two variants are excluded and counted", () => {
+    for (const doc of docs.values()) expect(doc.excludedUsers).toBeGreaterThan(0);
+  });
+
+  it("no number in any results document is NaN or infinite", () => {
+    const json = JSON.stringify([...docs.values()]);
+    expect(json).not.toMatch(/NaN|Infinity/);
+    const walk = (x: unknown): void => {
+      if (typeof x === "number") expect(Number.isFinite(x)).toBe(true);
+      else if (x && typeof x === "object") Object.values(x).forEach(walk);
+    };
+    walk([...docs.values()]);
+  });
+});
