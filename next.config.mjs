@@ -1,6 +1,7 @@
 /** @type {import('next').NextConfig} */
 const nextConfig = {
-  output: "standalone",
+  // The Docker image runs the standalone server; `next start` (demo, tests) needs the normal output.
+  output: process.env.NEXT_OUTPUT === "standalone" ? "standalone" : undefined,
   serverExternalPackages: ["@duckdb/node-api", "@libsql/client", "@prisma/adapter-libsql"],
   typescript: { tsconfigPath: "tsconfig.json" },
 };

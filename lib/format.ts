@@ -62,3 +62,9 @@ export function formatLift(estimate: number | null | undefined, low: number | nu
   const f = (x: number | null | undefined) => (relative ? formatPercent(x, 1, true) : formatSigned(x));
   return `${f(estimate)} [${f(low)}, ${f(high)}]`;
 }
+
+/** "p = 0.0123" or "p < 0.0001" */
+export function formatPLabel(p: number | null | undefined): string {
+  const s = formatPValue(p);
+  return s.startsWith("<") ? `p ${s.replace("<", "< ")}` : `p = ${s}`;
+}

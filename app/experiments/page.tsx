@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { listOverview } from "@/lib/analysis/overview";
-import { formatInteger, formatLift, formatPValue } from "@/lib/format";
+import { formatInteger, formatLift, formatPLabel } from "@/lib/format";
 import { LocalTime } from "@/app/components/local-time";
 
 export const dynamic = "force-dynamic";
@@ -53,7 +53,7 @@ export default async function ExperimentsPage() {
                       <>
                         {r.headline.metric}, {r.headline.variant}:{" "}
                         <strong>{formatLift(r.headline.relative, r.headline.ciLow, r.headline.ciHigh, true)}</strong>
-                        <div className="muted">p = {formatPValue(r.headline.pValue)}</div>
+                        <div className="muted">{formatPLabel(r.headline.pValue)}</div>
                       </>
                     ) : (
                       <span className="muted">—</span>

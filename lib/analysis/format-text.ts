@@ -1,4 +1,4 @@
-import { formatInteger, formatLift, formatMean, formatPValue } from "@/lib/format";
+import { formatInteger, formatLift, formatMean, formatPLabel } from "@/lib/format";
 import type { ResultsDocument } from "./results-document";
 
 /** A plain-text summary of a results document, for the terminal. */
@@ -12,14 +12,14 @@ export function formatResultsTable(doc: ResultsDocument): string {
   lines.push(
     `  users: ${doc.users.map((u) => `${u.name} ${formatInteger(u.users)}`).join(", ")}; excluded (several variants): ${formatInteger(doc.excludedUsers)}`,
   );
-  if (doc.srm?.mismatch) lines.push(`  ⚠ sample ratio mismatch: p = ${formatPValue(doc.srm.pValue)}`);
+  if (doc.srm?.mismatch) lines.push(`  ⚠ sample ratio mismatch: ${formatPLabel(doc.srm.pValue)}`);
   for (const m of doc.metrics) {
     const control = m.variants.find((v) => v.id === doc.experiment.controlVariant);
     lines.push(`  ${m.name} [${m.role}] control ${formatMean(control?.mean, m.statistic)}`);
     for (const v of m.variants) {
       if (v.id === doc.experiment.controlVariant) continue;
       lines.push(
-        `    ${v.name.padEnd(22)} ${formatMean(v.mean, m.statistic).padStart(10)}  lift ${formatLift(v.relative?.estimate, v.relative?.ciLow, v.relative?.ciHigh, true).padEnd(28)} p ${formatPValue(v.pValue)}`,
+        `    ${v.name.padEnd(22)} ${formatMean(v.mean, m.statistic).padStart(10)}  lift ${formatLift(v.relative?.estimate, v.relative?.ciLow, v.relative?.ciHigh, true).padEnd(28)} ${formatPLabel(v.pValue)}`,
       );
     }
   }

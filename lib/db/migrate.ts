@@ -23,7 +23,7 @@ export interface MigrationFile {
 }
 
 export function readMigrations(dir = path.join(process.cwd(), "prisma", "migrations")): MigrationFile[] {
-  return readdirSync(dir, { withFileTypes: true })
+  return readdirSync(/* turbopackIgnore: true */ dir, { withFileTypes: true })
     .filter((d) => d.isDirectory() && existsSync(path.join(dir, d.name, "migration.sql")))
     .map((d) => d.name)
     .sort()

@@ -11,7 +11,7 @@ import {
   XAxis,
   YAxis,
 } from "recharts";
-import { formatMean, formatPercent, formatPValue, formatInteger } from "@/lib/format";
+import { formatInteger, formatMean, formatPercent, formatPLabel } from "@/lib/format";
 
 export interface ForestRow {
   label: string;
@@ -57,7 +57,7 @@ function TooltipBody({ active, payload }: { active?: boolean; payload?: { payloa
         Control {formatMean(p.controlMean, p.statistic)} → {formatMean(p.variantMean, p.statistic)}
       </div>
       <div>
-        n = {formatInteger(p.n)} · p = {formatPValue(p.pValue)}
+        n = {formatInteger(p.n)} · {formatPLabel(p.pValue)}
       </div>
     </div>
   );

@@ -3,7 +3,7 @@ import { notFound } from "next/navigation";
 import { getExperiment } from "@/lib/analysis/experiments";
 import { loadResultsDocument } from "@/lib/analysis/results-document";
 import { viewFromParams } from "@/lib/analysis/view-params";
-import { formatBytes, formatDuration, formatInteger, formatPValue } from "@/lib/format";
+import { formatBytes, formatDuration, formatInteger, formatPLabel } from "@/lib/format";
 import { LocalTime } from "@/app/components/local-time";
 import { ForestPlot, type ForestRow } from "./forest-plot";
 import { MetricTable } from "./metric-table";
@@ -109,7 +109,7 @@ export default async function ExperimentPage({ params, searchParams }: Props) {
       {doc.srm?.mismatch ? (
         <div className="banner" role="alert" data-testid="srm-banner">
           <strong>Sample ratio mismatch.</strong> The users per variant differ from the planned split more than chance
-          allows (χ² p = {formatPValue(doc.srm.pValue)}). The assignment or the exposure logging is likely broken, so
+          allows (χ² test, {formatPLabel(doc.srm.pValue)}). The assignment or the exposure logging is likely broken, so
           the results below may be biased: check the assignment code, bot filtering and whether one variant logs
           exposures differently before trusting them.
         </div>

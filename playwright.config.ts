@@ -1,0 +1,45 @@
+import path from "node:path";
+import { defineConfig } from "@playwright/test";
+
+// Browser tests run the real app (next build + next start) on its own database and a small seeded
+// warehouse under data/e2e, in Debian's Chromium (Playwright's own browser download is unreachable).
+const PORT = Number(process.env.E2E_PORT ?? 3100);
+const dataDir = path.join(__dirname, "data", "e2e");
+export const e2eEnv = {
+  DATABASE_URL: `file:${path.join(dataDir, "app.db")}`,
+  DUCKDB_PATH: path.join(dataDir, "warehouse.duckdb"),
+  WAREHOUSE: "duckdb",
+};
+
+export default defineConfig({
+  testDir: "tests/e2e",
+  timeout: 60_000,
+  fullyParallel: false,
+  workers: 1,
+  reporter: [["list"]],
+  use: {
+    baseURL: `http://127.0.0.1:${PORT}`,
+    acceptDownloads: true,
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    },
+  },
+  projects: [{ name: "chromium", use: { browserName: "chromium" } }],
+  webServer: {
+    command: `node_modules/.bin/tsx tests/e2e/prepare.ts && node_modules/.bin/next build && node_modules/.bin/next start -p ${PORT}`,
+    url: `http://127.0.0.1:${PORT}/experiments`,
+    timeout: 600_000,
+    reuseExistingServer: false,
+    env: { ...e2eEnv, NEXT_TELEMETRY_DISABLED: "1" },
+    stdout: "ignore",
+    stderr: "pipe",
+  },
+});

@@ -1,0 +1,78 @@
+import { expect, test, type Page } from "@playwright/test";
+
+async function expectNoBrokenValues(page: Page) {
+  const text = await page.locator("body").innerText();
+  expect(text).not.toMatch(/\bNaN\b|\bundefined\b|\bInfinity\b/);
+  expect(text).not.toMatch(/\n\s+at .+\(.+:\d+:\d+\)/); // no stack traces
+}
+
+test("the list shows every demo experiment with users and a headline", async ({ page }) => {
+  await page.goto("/experiments");
+  await expect(page.getByRole("heading", { name: "Experiments" })).toBeVisible();
+  const rows = page.locator("tbody tr");
+  await expect(rows).toHaveCount(5);
+  const winner = rows.filter({ hasText: "Checkout redesign" });
+  await expect(winner).toContainText("Purchase conversion");
+  await expect(winner).toContainText(/\d{2},\d{3}/); // users, formatted
+  await expect(rows.filter({ hasText: "Pricing banner" })).toContainText("sample ratio mismatch");
+  await expectNoBrokenValues(page);
+});
+
+test("a dashboard shows users, the forest plot and a table per metric", async ({ page }) => {
+  await page.goto("/experiments");
+  await page.getByRole("link", { name: "Checkout redesign" }).click();
+  await expect(page).toHaveURL(/\/experiments\/checkout-redesign$/);
+  await expect(page.getByRole("heading", { name: "Checkout redesign" })).toBeVisible();
+  await expect(page.getByText("A one-page checkout raises purchase conversion.")).toBeVisible();
+
+  const users = page.getByTestId("users-table");
+  await expect(users.locator("tbody tr")).toHaveCount(2);
+  expect(Number((await page.getByTestId("excluded-users").innerText()).replace(/,/g, ""))).toBeGreaterThan(0);
+
+  const plot = page.getByTestId("forest-plot");
+  await expect(plot.locator("svg.recharts-surface")).toBeVisible();
+  await expect(plot.locator(".recharts-scatter-symbol")).toHaveCount(4); // 4 metrics × 1 treatment
+  await expect(plot.locator(".recharts-reference-line")).toHaveCount(1); // the zero line
+  await expect(plot).toContainText("Purchase conversion");
+
+  const purchases = page.getByTestId("metric-purchases");
+  await expect(purchases).toContainText("One-page checkout");
+  await expect(purchases.locator("tbody tr")).toHaveAttribute("data-verdict", "win");
+  for (const key of ["revenue", "add_to_cart", "sessions"]) await expect(page.getByTestId(`metric-${key}`)).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Guardrail metrics" })).toBeVisible();
+  await expectNoBrokenValues(page);
+});
+
+test("the SRM banner explains a broken split", async ({ page }) => {
+  await page.goto("/experiments/pricing-banner-srm");
+  await expect(page.getByTestId("srm-banner")).toContainText("Sample ratio mismatch");
+  await page.goto("/experiments/checkout-redesign");
+  await expect(page.getByTestId("srm-banner")).toHaveCount(0);
+});
+
+test("every demo dashboard renders without broken values", async ({ page }) => {
+  for (const id of ["checkout-redesign", "feed-autoplay", "button-color-aa", "onboarding-three-arm", "pricing-banner-srm"]) {
+    const res = await page.goto(`/experiments/${id}`);
+    expect(res?.status(), id).toBe(200);
+    await expect(page.getByTestId("forest-plot").locator("svg.recharts-surface")).toBeVisible();
+    await expectNoBrokenValues(page);
+  }
+});
+
+test("Refresh analysis runs a new snapshot", async ({ page, request }) => {
+  await page.goto("/experiments/button-color-aa");
+  const before = await (await request.get("/api/experiments/button-color-aa/results")).json();
+  await page.getByRole("button", { name: "Refresh analysis" }).click();
+  await expect(page.getByRole("button", { name: "Refresh analysis" })).toBeEnabled({ timeout: 30_000 });
+  const after = await (await request.get("/api/experiments/button-color-aa/results")).json();
+  expect(after.snapshot.id).toBeGreaterThan(before.snapshot.id);
+  expect(after.metrics[0].variants[1].relative.estimate).toBeCloseTo(before.metrics[0].variants[1].relative.estimate, 10);
+});
+
+test("an unknown experiment is a proper 404 page", async ({ page, request }) => {
+  const res = await page.goto("/experiments/does-not-exist");
+  expect(res?.status()).toBe(404);
+  await expect(page.getByRole("heading", { name: "Not found" })).toBeVisible();
+  expect((await request.get("/api/experiments/does-not-exist/results")).status()).toBe(404);
+  expect((await request.post("/api/experiments/does-not-exist/refresh")).status()).toBe(404);
+});

@@ -1,0 +1,29 @@
+// Fresh app database and a small seeded warehouse for the browser tests, every demo experiment analysed.
+import { rmSync } from "node:fs";
+import path from "node:path";
+import { migrate } from "@/lib/db/migrate";
+import { listExperiments } from "@/lib/analysis/experiments";
+import { runAnalysis } from "@/lib/analysis/run-analysis";
+import { registerDemoExperiments } from "@/lib/demo/register";
+import { seedWarehouse } from "@/lib/demo/seed-warehouse";
+
+async function prepare() {
+  const dir = path.dirname(process.env.DUCKDB_PATH ?? "");
+  if (!dir.endsWith(path.join("data", "e2e"))) throw new Error(`refusing to reset ${dir}: not the e2e data folder`);
+  rmSync(dir, { recursive: true, force: true });
+  await migrate();
+  await seedWarehouse(process.env.DUCKDB_PATH!, { users: 40_000, days: 28, seed: 42 });
+  await registerDemoExperiments(28);
+  for (const e of await listExperiments()) {
+    const s = await runAnalysis(e.id);
+    if (s.status !== "succeeded") throw new Error(`analysis of ${e.id} failed: ${s.error}`);
+  }
+}
+
+prepare().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
