@@ -1,0 +1,22 @@
+// Public API of the stats engine (pure functions; the CLI's validation lives in ./request-schema).
+export { analyze } from './analyze';
+export { powerAnalysis } from './power';
+export type {
+  StatsRequest,
+  StatsAnswer,
+  PowerRequest,
+  PowerAnswer,
+  PowerSpec,
+  MetricInput,
+  MetricResult,
+  VariantResult,
+  VariantInput,
+  VariantData,
+  Interval,
+  LevelInterval,
+  Risk,
+  SrmResult,
+  NormalPrior,
+  Correction,
+  MetricType,
+} from './types';

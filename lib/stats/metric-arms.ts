@@ -1,0 +1,79 @@
+// Turns one metric's sufficient statistics into per-variant Arms (raw, or CUPED-adjusted),
+// or a reason why a variant has none. Never throws: analyze() is called with unvalidated data too.
+import { type Arm, type ArmOutcome, fail, succeed, unadjustedArm } from './arm';
+import { type CupedInput, cupedArm, pooledMeanX, pooledTheta } from './cuped';
+import { proportionVariance, sampleVariance } from './moments';
+import { ratioEstimate } from './ratio';
+import type { MetricInput, MetricType, VariantData } from './types';
+
+const finite = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
+
+export interface MetricArms {
+  arms: Map<string, ArmOutcome>;
+  /** Metric-level notes, e.g. why CUPED was skipped. */
+  notes: string[];
+}
+
+/** The point estimate shown for a variant even when no comparison is possible (null when n = 0). */
+export function displayMean(type: MetricType, d: VariantData | undefined): number | null {
+  if (!d || !finite(d.n) || !finite(d.sum) || d.n <= 0) return null;
+  if (type === 'ratio') return finite(d.denominatorSum) && d.denominatorSum !== 0 ? d.sum / d.denominatorSum : null;
+  return d.sum / d.n;
+}
+
+function rawArm(type: MetricType, d: VariantData | undefined): ArmOutcome {
+  if (!d) return fail('no data for this variant');
+  const { n, sum } = d;
+  if (!finite(n) || !Number.isInteger(n) || n < 0) return fail('n is not a non-negative integer');
+  if (!finite(sum)) return fail('sum is not a finite number');
+  if (n < 2) return fail(`n = ${n}; at least 2 users are needed`);
+  if (type === 'proportion') {
+    if (sum < 0 || sum > n) return fail('conversions (sum) must be between 0 and n');
+    return succeed(unadjustedArm(n, sum / n, proportionVariance(n, sum)));
+  }
+  if (!finite(d.sumSquares)) return fail('sumSquares is missing or not finite');
+  if (type === 'mean') return succeed(unadjustedArm(n, sum / n, sampleVariance(n, sum, d.sumSquares)));
+  const { denominatorSum, denominatorSumSquares, sumProduct } = d;
+  if (!finite(denominatorSum) || !finite(denominatorSumSquares) || !finite(sumProduct)) {
+    return fail('ratio needs denominatorSum, denominatorSumSquares and sumProduct');
+  }
+  const r = ratioEstimate({ n, sum, sumSquares: d.sumSquares, denominatorSum, denominatorSumSquares, sumProduct });
+  if (!r) return fail('denominator sum is 0');
+  return succeed(unadjustedArm(n, r.ratio, r.variance));
+}
+
+function cupedInput(arm: Arm, d: VariantData): CupedInput | null {
+  const c = d.covariate;
+  if (!c || !finite(c.sum) || !finite(c.sumSquares) || !finite(c.sumProduct)) return null;
+  return { n: arm.n, mean: arm.mean, variance: arm.variance, sumY: d.sum, sumX: c.sum, sumSquaresX: c.sumSquares, sumProductXY: c.sumProduct };
+}
+
+/** CUPED over the usable arms, or a reason to skip it (arms are then left unadjusted). */
+function applyCuped(metric: MetricInput, arms: Map<string, ArmOutcome>, variantIds: readonly string[]): string | null {
+  const withCovariate = variantIds.filter((id) => metric.data[id]?.covariate !== undefined);
+  if (withCovariate.length === 0) return null;
+  if (metric.type === 'ratio') return 'CUPED is not supported for ratio metrics; results are unadjusted';
+  if (withCovariate.length !== variantIds.length) return 'covariate given for some variants only; CUPED skipped';
+  const inputs = new Map<string, CupedInput>();
+  for (const id of variantIds) {
+    const outcome = arms.get(id);
+    const data = metric.data[id];
+    if (!outcome?.ok || !data) continue;
+    const input = cupedInput(outcome.arm, data);
+    if (!input) return 'covariate sums are not finite; CUPED skipped';
+    inputs.set(id, input);
+  }
+  if (inputs.size < 2) return null;
+  const theta = pooledTheta([...inputs.values()]);
+  if (theta === null || !Number.isFinite(theta)) return 'covariate has no variance; CUPED skipped';
+  const meanX = pooledMeanX([...inputs.values()]);
+  for (const [id, input] of inputs) arms.set(id, succeed(cupedArm(input, theta, meanX)));
+  return null;
+}
+
+export function metricArms(metric: MetricInput, variantIds: readonly string[]): MetricArms {
+  const arms = new Map<string, ArmOutcome>();
+  for (const id of variantIds) arms.set(id, rawArm(metric.type, metric.data[id]));
+  const cupedNote = applyCuped(metric, arms, variantIds);
+  return { arms, notes: cupedNote ? [cupedNote] : [] };
+}

@@ -1,0 +1,148 @@
+// Request and answer shapes of the stats engine; they mirror shared/docs/STATS-CLI.md.
+//
+// Extensions beyond the doc (all optional, also accepted by the CLI):
+//   request.prior            normal prior {mean, variance} on the relative lift for chanceToWin/risk
+//                            (default: flat prior).
+//   request.sequentialTuning planned total sample size (control + treatment) that tunes the
+//                            confidence sequence's mixing parameter rho (default 5000, as GrowthBook).
+//   request.extraIntervals   extra confidence levels, e.g. [0.68]; each treatment variant then gets
+//                            `intervals: [{level, absolute, relative}]`, computed like the main interval.
+//   answer variant.stdDev    per-unit standard deviation (null when n < 2).
+//   answer variant.risk      expected loss (relative units) of shipping control / treatment.
+//   power.usersPerVariant    given instead of `mde`, asks for the reachable relative MDE.
+
+export type MetricType = 'mean' | 'proportion' | 'ratio';
+export type Correction = 'none' | 'holm' | 'bh';
+
+export interface VariantInput {
+  id: string;
+  /** Planned split, any positive scale. */
+  weight: number;
+  /** Exposed users, for the SRM check. */
+  users: number;
+}
+
+/** Sums of the pre-exposure covariate x: Σx, Σx², Σxy. */
+export interface CovariateSums {
+  sum: number;
+  sumSquares: number;
+  sumProduct: number;
+}
+
+/** Sufficient statistics of one variant for one metric. */
+export interface VariantData {
+  n: number;
+  /** Σy (numerator sum for ratios; conversions for proportions). */
+  sum: number;
+  /** Σy²; required for mean and ratio, ignored for proportion. */
+  sumSquares?: number;
+  /** Ratio only: Σ denominator. */
+  denominatorSum?: number;
+  /** Ratio only: Σ denominator². */
+  denominatorSumSquares?: number;
+  /** Ratio only: Σ numerator·denominator. */
+  sumProduct?: number;
+  /** CUPED covariate, on all variants or none (ignored for ratio metrics). */
+  covariate?: CovariateSums;
+}
+
+export interface MetricInput {
+  key: string;
+  type: MetricType;
+  /** One entry per variant id. */
+  data: Record<string, VariantData>;
+}
+
+export interface NormalPrior {
+  mean: number;
+  variance: number;
+}
+
+export interface StatsRequest {
+  alpha?: number;
+  correction?: Correction;
+  sequential?: boolean;
+  control?: string;
+  variants: VariantInput[];
+  metrics: MetricInput[];
+  prior?: NormalPrior;
+  sequentialTuning?: number;
+  extraIntervals?: number[];
+}
+
+/** A point estimate with its confidence interval; null where it cannot be computed. */
+export interface Interval {
+  estimate: number | null;
+  ciLow: number | null;
+  ciHigh: number | null;
+}
+
+export interface LevelInterval {
+  level: number;
+  absolute: Interval;
+  relative: Interval;
+}
+
+/** Expected loss, in relative-lift units, of choosing each arm. */
+export interface Risk {
+  control: number | null;
+  treatment: number | null;
+}
+
+/** One variant of one metric. The control carries only id, n, mean, stdDev. */
+export interface VariantResult {
+  id: string;
+  n: number;
+  mean: number | null;
+  stdDev: number | null;
+  absolute?: Interval;
+  relative?: Interval;
+  pValue?: number | null;
+  adjustedPValue?: number | null;
+  chanceToWin?: number | null;
+  risk?: Risk;
+  cuped?: boolean;
+  intervals?: LevelInterval[];
+}
+
+export interface MetricResult {
+  key: string;
+  type: MetricType;
+  variants: VariantResult[];
+}
+
+export interface SrmResult {
+  chiSquare: number | null;
+  pValue: number | null;
+  mismatch: boolean | null;
+}
+
+export interface StatsAnswer {
+  srm: SrmResult;
+  metrics: MetricResult[];
+  warnings: string[];
+}
+
+export interface PowerSpec {
+  type: 'proportion' | 'mean';
+  /** Baseline conversion rate (proportion) or mean. */
+  baseline: number;
+  /** Relative minimum detectable effect, e.g. 0.05 for +5%. Give this or usersPerVariant. */
+  mde?: number;
+  /** Users per variant available; the answer is then the reachable relative MDE. */
+  usersPerVariant?: number;
+  /** Per-user standard deviation, mean metrics only. */
+  sd?: number;
+  alpha?: number;
+  power?: number;
+}
+
+export interface PowerRequest {
+  power: PowerSpec;
+}
+
+export interface PowerAnswer {
+  power: { usersPerVariant?: number | null; mde?: number | null };
+  /** Present only when something could not be computed. */
+  warnings?: string[];
+}

@@ -1,0 +1,271 @@
+# Reference values for lib/stats, computed with base R + stats only.
+# Run from the repository root:  Rscript tests/r/generate-fixtures.R
+# Writes tests/r/fixtures/*.json (deterministic: fixed seed). The TypeScript tests compare the
+# engine against these numbers; nothing here reuses the engine's code.
+
+set.seed(20240611)
+out_dir <- file.path("tests", "r", "fixtures")
+dir.create(out_dir, recursive = TRUE, showWarnings = FALSE)
+
+# ---- minimal JSON writer (jsonlite is not assumed) ----------------------------------------
+num <- function(x) {
+  if (is.na(x)) return("null")
+  if (!is.finite(x)) stop("non-finite value in fixture")
+  for (d in 15:17) {  # shortest representation that reads back as the same double
+    s <- trimws(formatC(x, digits = d, format = "g"))
+    if (as.numeric(s) == x) return(s)
+  }
+  s
+}
+js <- function(x) {
+  if (is.null(x)) return("null")
+  if (is.list(x)) {
+    if (!is.null(names(x))) {
+      parts <- mapply(function(k, v) paste0("\"", k, "\":", js(v)), names(x), x)
+      return(paste0("{", paste(parts, collapse = ","), "}"))
+    }
+    return(paste0("[", paste(vapply(x, js, ""), collapse = ","), "]"))
+  }
+  scalar <- length(x) == 1 && !inherits(x, "AsIs")
+  vals <- if (is.character(x)) paste0("\"", gsub("\"", "\\\\\"", x), "\"")
+          else if (is.logical(x)) ifelse(is.na(x), "null", ifelse(x, "true", "false"))
+          else vapply(as.numeric(x), num, "")
+  if (scalar) vals else paste0("[", paste(vals, collapse = ","), "]")
+}
+write_fixture <- function(name, cases) {
+  writeLines(js(cases), file.path(out_dir, paste0(name, ".json")))
+  cat(sprintf("%-12s %d cases\n", name, length(cases)))
+}
+
+# ---- helpers -------------------------------------------------------------------------------
+sums <- function(y) list(n = length(y), sum = sum(y), sumSquares = sum(y^2))
+
+# E[max(X, 0)] for X ~ N(m, s^2) by numerical integration (independent of the closed form)
+partial_expectation <- function(m, s) {
+  integrate(function(x) x * dnorm(x, m, s), lower = 0, upper = Inf, rel.tol = 1e-12)$value
+}
+
+# Bayesian summary on the relative lift with an optional normal prior
+bayes <- function(rel, se, prior = NULL) {
+  m <- rel; s <- se
+  if (!is.null(prior)) {
+    prec <- 1 / se^2 + 1 / prior$variance
+    m <- (rel / se^2 + prior$mean / prior$variance) / prec
+    s <- sqrt(1 / prec)
+  }
+  list(chanceToWin = pnorm(m / s),
+       riskControl = partial_expectation(m, s),
+       riskTreatment = partial_expectation(-m, s))
+}
+
+# relative lift by the doc's delta-method formula
+relative <- function(muT, varT, nT, muC, varC, nC, df, alpha) {
+  rel <- (muT - muC) / abs(muC)
+  se <- sqrt(varT / (nT * muC^2) + varC * muT^2 / (nC * muC^4))
+  q <- qt(1 - alpha / 2, df)
+  list(estimate = rel, se = se, ciLow = rel - q * se, ciHigh = rel + q * se)
+}
+
+draw <- function(n, kind, mu, sd) {
+  switch(kind,
+         normal = rnorm(n, mu, sd),
+         exp = mu + rexp(n, 1 / sd),
+         lognormal = mu * rlnorm(n, 0, 1),
+         integer = round(rnorm(n, mu, sd)))
+}
+
+# ---- Welch t-test on means: t.test(yT, yC) --------------------------------------------------
+welch_cases <- list()
+sizes <- c(2, 3, 5, 10, 30, 100, 1000, 5000)
+kinds <- c("normal", "exp", "lognormal", "integer")
+for (i in 1:48) {
+  nC <- sample(sizes, 1); nT <- sample(sizes, 1)
+  kind <- kinds[(i - 1) %% 4 + 1]
+  muC <- sample(c(-50, -1, 0.3, 1, 7, 120), 1)
+  sdC <- sample(c(0.1, 1, 5, 40), 1)
+  alpha <- c(0.05, 0.1, 0.01)[(i - 1) %% 3 + 1]
+  yC <- draw(nC, kind, muC, sdC)
+  yT <- draw(nT, kind, muC + sample(c(0, 0.1, 1), 1) * sdC, sdC * sample(c(0.5, 1, 2), 1))
+  if (var(yC) == 0 || var(yT) == 0) next
+  tt <- t.test(yT, yC, conf.level = 1 - alpha)
+  rel <- relative(mean(yT), var(yT), nT, mean(yC), var(yC), nC, tt$parameter, alpha)
+  prior <- if (i %% 4 == 0) list(mean = 0, variance = 0.01) else NULL
+  b <- bayes(rel$estimate, rel$se, prior)
+  welch_cases[[length(welch_cases) + 1]] <- list(
+    alpha = alpha, control = sums(yC), treatment = sums(yT),
+    prior = prior,
+    estimate = mean(yT) - mean(yC), ciLow = tt$conf.int[1], ciHigh = tt$conf.int[2],
+    pValue = tt$p.value, df = unname(tt$parameter),
+    controlMean = mean(yC), controlSd = sd(yC),
+    relEstimate = rel$estimate, relCiLow = rel$ciLow, relCiHigh = rel$ciHigh,
+    chanceToWin = b$chanceToWin, riskControl = b$riskControl, riskTreatment = b$riskTreatment)
+}
+write_fixture("welch", welch_cases)
+
+# ---- proportions: variance p(1-p) (no n-1), Welch df, by formula with pt/qt ------------------
+prop_cases <- list()
+for (i in 1:40) {
+  nC <- sample(c(20, 150, 1000, 25000, 400000), 1); nT <- round(nC * runif(1, 0.7, 1.3))
+  pC <- sample(c(0.01, 0.05, 0.2, 0.5, 0.93), 1)
+  pT <- min(0.99, pC * sample(c(1, 1.02, 1.1, 1.5), 1))
+  xC <- rbinom(1, nC, pC); xT <- rbinom(1, nT, pT)
+  if (xC == 0 || xT == 0 || xC == nC || xT == nT) next
+  alpha <- c(0.05, 0.1)[(i - 1) %% 2 + 1]
+  phatC <- xC / nC; phatT <- xT / nT
+  vC <- phatC * (1 - phatC); vT <- phatT * (1 - phatT)
+  se <- sqrt(vT / nT + vC / nC)
+  df <- se^4 / ((vT / nT)^2 / (nT - 1) + (vC / nC)^2 / (nC - 1))
+  d <- phatT - phatC
+  q <- qt(1 - alpha / 2, df)
+  rel <- relative(phatT, vT, nT, phatC, vC, nC, df, alpha)
+  prop_cases[[length(prop_cases) + 1]] <- list(
+    alpha = alpha, control = list(n = nC, sum = xC), treatment = list(n = nT, sum = xT),
+    estimate = d, ciLow = d - q * se, ciHigh = d + q * se, pValue = 2 * pt(-abs(d / se), df), df = df,
+    relEstimate = rel$estimate, relCiLow = rel$ciLow, relCiHigh = rel$ciHigh,
+    chanceToWin = pnorm(rel$estimate / rel$se))
+}
+write_fixture("proportion", prop_cases)
+
+# ---- ratio metrics: Welch t.test on the linearized per-user values ----------------------------
+# e_i = R + (y_i - R x_i)/mean(x) has mean R and var(e) = the delta-method variance (Deng et al. 2018).
+ratio_cases <- list()
+for (i in 1:24) {
+  nC <- sample(c(30, 500, 4000), 1); nT <- sample(c(30, 500, 4000), 1)
+  lam <- sample(c(0.5, 2, 6), 1)
+  xC <- rpois(nC, lam) + 1; xT <- rpois(nT, lam) + 1
+  yC <- xC * rgamma(nC, 2, 0.1); yT <- xT * rgamma(nT, 2, 0.1 / sample(c(1, 1.05), 1))
+  alpha <- 0.05
+  lin <- function(y, x) { R <- sum(y) / sum(x); R + (y - R * x) / mean(x) }
+  eC <- lin(yC, xC); eT <- lin(yT, xT)
+  tt <- t.test(eT, eC, conf.level = 1 - alpha)
+  RC <- sum(yC) / sum(xC); RT <- sum(yT) / sum(xT)
+  rel <- relative(RT, var(eT), nT, RC, var(eC), nC, tt$parameter, alpha)
+  entry <- function(y, x) list(n = length(y), sum = sum(y), sumSquares = sum(y^2),
+                               denominatorSum = sum(x), denominatorSumSquares = sum(x^2), sumProduct = sum(x * y))
+  ratio_cases[[length(ratio_cases) + 1]] <- list(
+    alpha = alpha, control = entry(yC, xC), treatment = entry(yT, xT),
+    controlRatio = RC, estimate = RT - RC, ciLow = tt$conf.int[1], ciHigh = tt$conf.int[2],
+    pValue = tt$p.value, df = unname(tt$parameter),
+    relEstimate = rel$estimate, relCiLow = rel$ciLow, relCiHigh = rel$ciHigh)
+}
+write_fixture("ratio", ratio_cases)
+
+# ---- CUPED: theta pooled over all variants, Welch on y - theta (x - mean(x_all)) ------------------
+cuped_cases <- list()
+for (i in 1:16) {
+  k <- if (i %% 4 == 0) 3 else 2
+  ns <- sample(c(200, 1000, 5000, 20000), k, replace = TRUE)
+  rho <- sample(c(0.3, 0.7, 0.95), 1)
+  mux <- sample(c(5, 50), 1)
+  effects <- c(0, sample(c(0, 0.05, 0.2), k - 1, replace = TRUE))
+  x <- list(); y <- list()
+  for (g in 1:k) {
+    x[[g]] <- rnorm(ns[g], mux, 10)
+    y[[g]] <- 3 + rho * x[[g]] + rnorm(ns[g], 0, 10 * sqrt(1 - rho^2)) + effects[g] * 10
+  }
+  xa <- unlist(x); ya <- unlist(y)
+  group <- factor(rep(seq_len(k), ns))
+  theta <- cov(xa, ya) / var(xa)
+  adj <- lapply(1:k, function(g) y[[g]] - theta * (x[[g]] - mean(xa)))
+  fit <- summary(lm(ya ~ group + xa))$coefficients
+  alpha <- 0.05
+  comparisons <- list()
+  for (g in 2:k) {
+    tt <- t.test(adj[[g]], adj[[1]], conf.level = 1 - alpha)
+    D <- mean(adj[[g]]) - mean(adj[[1]])
+    muC <- mean(y[[1]]); nC <- ns[1]
+    varD <- var(adj[[g]]) / ns[g] + var(adj[[1]]) / nC
+    covDmu <- -cov(adj[[1]], y[[1]]) / nC
+    relVar <- varD / muC^2 + D^2 * (var(y[[1]]) / nC) / muC^4 - 2 * D * covDmu / muC^3
+    q <- qt(1 - alpha / 2, tt$parameter)
+    rel <- D / abs(muC)
+    comparisons[[g - 1]] <- list(
+      estimate = D, ciLow = tt$conf.int[1], ciHigh = tt$conf.int[2], pValue = tt$p.value, df = unname(tt$parameter),
+      relEstimate = rel, relCiLow = rel - q * sqrt(relVar), relCiHigh = rel + q * sqrt(relVar),
+      lmEstimate = fit[paste0("group", g), "Estimate"], lmSe = fit[paste0("group", g), "Std. Error"],
+      se = sqrt(varD))
+  }
+  arms <- lapply(1:k, function(g) list(n = ns[g], sum = sum(y[[g]]), sumSquares = sum(y[[g]]^2),
+                                        covariate = list(sum = sum(x[[g]]), sumSquares = sum(x[[g]]^2), sumProduct = sum(x[[g]] * y[[g]]))))
+  cuped_cases[[length(cuped_cases) + 1]] <- list(alpha = alpha, theta = theta, arms = arms, comparisons = comparisons)
+}
+write_fixture("cuped", cuped_cases)
+
+# ---- SRM: chisq.test(users, p = weights / sum(weights)) ---------------------------------------
+srm_cases <- list()
+for (i in 1:30) {
+  k <- sample(2:5, 1)
+  w <- sample(c(1, 1, 2, 3, 0.5), k, replace = TRUE)
+  total <- sample(c(50, 1000, 1e5, 2e6), 1)
+  skew <- if (i %% 3 == 0) runif(k, 0.97, 1.03) else rep(1, k)
+  users <- as.vector(rmultinom(1, total, w * skew / sum(w * skew)))
+  if (any(users == 0)) next
+  ct <- suppressWarnings(chisq.test(users, p = w / sum(w)))
+  srm_cases[[length(srm_cases) + 1]] <- list(users = I(users), weights = I(w),
+                                             chiSquare = unname(ct$statistic), pValue = ct$p.value)
+}
+write_fixture("srm", srm_cases)
+
+# ---- p.adjust: Holm and BH -------------------------------------------------------------------
+padj_cases <- list()
+for (i in 1:30) {
+  m <- sample(c(1, 2, 3, 5, 10, 40), 1)
+  p <- runif(m)^sample(c(1, 3, 8), 1)
+  if (m > 3 && i %% 3 == 0) p[2] <- p[1]  # ties
+  if (m > 3 && i %% 5 == 0) p[3] <- 1e-12
+  padj_cases[[length(padj_cases) + 1]] <- list(p = I(p), holm = I(p.adjust(p, "holm")), bh = I(p.adjust(p, "BH")))
+}
+write_fixture("padjust", padj_cases)
+
+# ---- power.prop.test and power.t.test (tight tol so R's uniroot is not the error) ---------------
+power_cases <- list()
+for (p1 in c(0.01, 0.1, 0.3, 0.5)) for (mde in c(0.02, 0.05, 0.2, -0.1)) for (pw in c(0.8, 0.9)) {
+  alpha <- if (pw == 0.8) 0.05 else 0.1
+  n <- power.prop.test(p1 = p1, p2 = p1 * (1 + mde), sig.level = alpha, power = pw, tol = 1e-12)$n
+  power_cases[[length(power_cases) + 1]] <- list(type = "proportion", baseline = p1, mde = mde, alpha = alpha, power = pw, n = n)
+}
+for (sd in c(1, 30)) for (delta in c(0.05, 0.3, 1.5)) for (pw in c(0.8, 0.95)) {
+  baseline <- 10
+  n <- power.t.test(delta = delta, sd = sd, sig.level = 0.05, power = pw, tol = 1e-12)$n
+  power_cases[[length(power_cases) + 1]] <- list(type = "mean", baseline = baseline, sd = sd, mde = delta / baseline,
+                                                 alpha = 0.05, power = pw, n = n)
+}
+mde_cases <- list()
+for (p1 in c(0.02, 0.1, 0.4)) for (n in c(500, 20000, 1e6)) {
+  p2 <- power.prop.test(n = n, p1 = p1, power = 0.8, sig.level = 0.05, tol = 1e-12)$p2
+  mde_cases[[length(mde_cases) + 1]] <- list(type = "proportion", baseline = p1, usersPerVariant = n, alpha = 0.05, power = 0.8, mde = p2 / p1 - 1)
+}
+for (n in c(5, 40, 3000, 1e6)) {
+  delta <- power.t.test(n = n, delta = NULL, sd = 2, power = 0.8, sig.level = 0.05, tol = 1e-12)$delta
+  mde_cases[[length(mde_cases) + 1]] <- list(type = "mean", baseline = -4, sd = 2, usersPerVariant = n, alpha = 0.05, power = 0.8, mde = delta / 4)
+}
+# tiny samples at a strict alpha need a large noncentrality (ncp ~ 30-41), where series for pt(ncp=) must run long
+n <- power.t.test(delta = 30, sd = 1, sig.level = 0.001, power = 0.8, tol = 1e-12)$n
+power_cases[[length(power_cases) + 1]] <- list(type = "mean", baseline = 10, sd = 1, mde = 3, alpha = 0.001, power = 0.8, n = n)
+delta <- power.t.test(n = 2, delta = NULL, sd = 2, power = 0.8, sig.level = 0.001, tol = 1e-12)$delta
+mde_cases[[length(mde_cases) + 1]] <- list(type = "mean", baseline = -4, sd = 2, usersPerVariant = 2, alpha = 0.001, power = 0.8, mde = delta / 4)
+write_fixture("power", list(sampleSize = power_cases, mde = mde_cases))
+
+# ---- distribution functions on a grid (pt, qt, pnorm, qnorm, pchisq, noncentral pt) ----------------
+dist <- list(pt = list(), qt = list(), pnorm = list(), qnorm = list(), pchisq = list(), pnt = list())
+for (df in c(1, 1.5, 2.7, 10, 37.2, 200, 5000, 1e5, 1e7)) {
+  for (t in c(0.01, 0.5, 1.96, 3, 6, 12)) dist$pt[[length(dist$pt) + 1]] <- list(t = t, df = df, upper = pt(t, df, lower.tail = FALSE))
+  for (p in c(0.6, 0.84, 0.975, 0.995, 0.9999999)) dist$qt[[length(dist$qt) + 1]] <- list(p = p, df = df, q = qt(p, df))
+}
+for (z in c(-38, -20, -8, -3, -1, -0.2, 0, 0.6, 0.7, 2, 5, 7)) dist$pnorm[[length(dist$pnorm) + 1]] <- list(z = z, p = pnorm(z))
+for (p in c(1e-300, 1e-30, 1e-8, 0.001, 0.05, 0.2, 0.5, 0.7, 0.975, 0.999999)) dist$qnorm[[length(dist$qnorm) + 1]] <- list(p = p, z = qnorm(p))
+for (k in c(1, 2, 3, 4, 9, 30)) for (x in c(0.001, 0.7, 4, 15, 60, 200)) dist$pchisq[[length(dist$pchisq) + 1]] <- list(x = x, df = k, upper = pchisq(x, k, lower.tail = FALSE))
+for (df in c(2, 9.5, 38, 500, 1e5)) for (t in c(0.5, 1.96, 4)) for (ncp in c(0.5, 1.5, 2.8, 4)) {
+  dist$pnt[[length(dist$pnt) + 1]] <- list(t = t, df = df, ncp = ncp, p = pt(t, df, ncp))
+}
+# where plain library implementations go wrong: t near 0 and in the far tail at huge df, quantiles at huge df,
+# chi-square tails far below 1e-16 (the SRM fixture reaches 1e-74), noncentral t with ncp beyond ~25
+for (df in c(4e5, 3e7, 1e9, 1e11)) {
+  for (t in c(1e-6, 0.1, 1.7, 12, 30)) dist$pt[[length(dist$pt) + 1]] <- list(t = t, df = df, upper = pt(t, df, lower.tail = FALSE))
+  for (p in c(0.6, 0.975, 0.9999999)) dist$qt[[length(dist$qt) + 1]] <- list(p = p, df = df, q = qt(p, df))
+}
+for (x in c(345, 700)) for (k in c(1, 3)) dist$pchisq[[length(dist$pchisq) + 1]] <- list(x = x, df = k, upper = pchisq(x, k, lower.tail = FALSE))
+for (df in c(2, 4, 30)) for (t in c(12.7, 31.6)) for (ncp in c(26, 30, 37)) {
+  dist$pnt[[length(dist$pnt) + 1]] <- list(t = t, df = df, ncp = ncp, p = pt(t, df, ncp))
+}
+write_fixture("distributions", dist)
