@@ -4,7 +4,7 @@ import { getExperiment, listExperiments } from "@/lib/analysis/experiments";
 import { planFor } from "@/lib/analysis/plan";
 import { loadResultsDocument } from "@/lib/analysis/results-document";
 import { runAnalysis } from "@/lib/analysis/run-analysis";
-import { buildAnalysisQuery } from "@/lib/analysis/sql/analysis-sql";
+import { analysisStatements, formatStatements } from "@/lib/analysis/sql/statements";
 import { formatResultsTable } from "@/lib/analysis/format-text";
 import { dialectFor } from "@/lib/warehouse";
 import { fail, main } from "./cli";
@@ -42,9 +42,8 @@ main(async () => {
   if (!exp) fail(`no experiment with id "${id}"; \`npm run analyze -- --list\` shows the ids`, 2);
 
   if (values.sql) {
-    const query = buildAnalysisQuery(planFor(exp), dialectFor(dialect));
-    const bound = Object.entries(query.params).map(([k, v]) => `--   ${k} = ${JSON.stringify(v)}`);
-    console.log(`-- analysis of ${exp.id} (${dialect}); bound parameters:\n${bound.join("\n")}\n${query.sql}\n;`);
+    console.log(`-- analysis of ${exp.id} (${dialect})`);
+    console.log(formatStatements(analysisStatements(planFor(exp), dialectFor(dialect)), true));
     return;
   }
   if (dialect !== (process.env.WAREHOUSE ?? "duckdb")) {

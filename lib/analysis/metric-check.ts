@@ -35,6 +35,8 @@ function standaloneSql(metric: MetricDefinition, from: string, to: string, wh: W
     windowDays: null,
     metrics: [metric],
     covariateLookbackDays: 0,
+    segments: [],
+    segmentLimit: 0,
   };
   const cohort = `cohort AS (
   SELECT user_id, CAST(${p.bind("window_start", `${from} 00:00:00`)} AS TIMESTAMP) AS window_start,

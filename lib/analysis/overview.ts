@@ -45,7 +45,7 @@ export async function listOverview(): Promise<ExperimentOverview[]> {
         startDate: exp.startDate,
         endDate: exp.endDate,
         variants: exp.variants.map((v) => v.name),
-        users: stats ? stats.variants.reduce((a, v) => a + v.users, 0) : null,
+        users: stats ? Object.values(stats.slices[0]?.users ?? {}).reduce((a, n) => a + n, 0) : null,
         lastAnalysedAt: good?.finishedAt?.toISOString() ?? null,
         lastStatus: newest?.status ?? null,
         headline:

@@ -1,6 +1,7 @@
 import { getMetric } from "@/lib/metrics/registry";
 import type { AnalysisPlan } from "./sql/analysis-plan";
 import type { ExperimentWithParts } from "./experiments";
+import { DEFAULT_SEGMENT_LIMIT, parseSegments } from "./segments";
 
 export const DEFAULT_COVARIATE_LOOKBACK_DAYS = 14;
 
@@ -22,5 +23,7 @@ export function planFor(exp: ExperimentWithParts, today = new Date().toISOString
     windowDays: exp.windowDays,
     metrics: exp.metrics.map((m) => getMetric(m.metricKey)),
     covariateLookbackDays: DEFAULT_COVARIATE_LOOKBACK_DAYS,
+    segments: parseSegments(exp.segments),
+    segmentLimit: DEFAULT_SEGMENT_LIMIT,
   };
 }

@@ -2,7 +2,10 @@ import { findMetric } from "@/lib/metrics/registry";
 import { analyze, type SrmResult, type VariantResult } from "@/lib/stats";
 import type { ExperimentWithParts, Role } from "./experiments";
 import { latestAny, latestSucceeded, parseSufficientStats, type SnapshotRow } from "./snapshots";
+import { SEGMENT_LABELS } from "./segments";
 import { DEFAULT_VIEW, toStatsRequest, type ViewOptions } from "./stats-request";
+import { findSlice, type Slice } from "./sufficient-stats";
+import { timeSeriesFor, type TimeSeries } from "./timeseries";
 
 export interface SnapshotSummary {
   id: number;
@@ -49,6 +52,25 @@ export interface ResultsDocument {
   srm: SrmResult | null;
   metrics: MetricResultView[];
   warnings: string[];
+  /** every slice the snapshot holds; the document's numbers are for `segment` */
+  segments: SegmentOption[];
+  segment: string;
+  /** cumulative lift over time, by day since exposure and by calendar day */
+  timeseries: TimeSeries[];
+}
+
+export interface SegmentOption {
+  id: string;
+  dimension: Slice["dimension"];
+  value: string;
+  label: string;
+  users: number;
+}
+
+function segmentOption(s: Slice): SegmentOption {
+  const users = Object.values(s.users).reduce((a, n) => a + n, 0);
+  const label = s.dimension === "all" ? "All users" : `${SEGMENT_LABELS[s.dimension]}: ${s.value}`;
+  return { id: s.id, dimension: s.dimension, value: s.value, label, users };
 }
 
 export function summarize(s: SnapshotRow): SnapshotSummary {
@@ -71,11 +93,13 @@ export function buildResultsDocument(
   good: SnapshotRow | null,
   newest: SnapshotRow | null,
   view: ViewOptions = DEFAULT_VIEW,
+  segment = "all",
 ): ResultsDocument {
   const names = new Map(exp.variants.map((v) => [v.key, v.name]));
   const roles = new Map(exp.metrics.map((m) => [m.metricKey, m.role as Role]));
   const stats = good ? parseSufficientStats(good) : null;
-  const answer = stats ? analyze(toStatsRequest(stats, exp.controlVariant, view)) : null;
+  const slice = stats ? (findSlice(stats, segment) ?? stats.slices[0]) : undefined;
+  const answer = stats && slice ? analyze(toStatsRequest(stats, slice, exp.controlVariant, view)) : null;
   const failedLater = newest && newest.status === "failed" && (!good || newest.id > good.id) ? newest : null;
   return {
     experiment: {
@@ -92,7 +116,7 @@ export function buildResultsDocument(
     snapshot: good ? summarize(good) : null,
     lastFailure: failedLater ? summarize(failedLater) : null,
     view,
-    users: (stats?.variants ?? []).map((v) => ({ variant: v.key, name: names.get(v.key) ?? v.key, users: v.users })),
+    users: (stats?.variants ?? []).map((v) => ({ variant: v.key, name: names.get(v.key) ?? v.key, users: slice?.users[v.key] ?? 0 })),
     excludedUsers: stats?.excludedUsers ?? 0,
     srm: answer?.srm ?? null,
     metrics: (answer?.metrics ?? []).map((m) => {
@@ -109,10 +133,13 @@ export function buildResultsDocument(
       };
     }),
     warnings: answer?.warnings ?? [],
+    segments: (stats?.slices ?? []).map(segmentOption),
+    segment: slice?.id ?? "all",
+    timeseries: stats ? timeSeriesFor(stats, exp.controlVariant, view) : [],
   };
 }
 
-export async function loadResultsDocument(exp: ExperimentWithParts, view?: ViewOptions): Promise<ResultsDocument> {
+export async function loadResultsDocument(exp: ExperimentWithParts, view?: ViewOptions, segment?: string): Promise<ResultsDocument> {
   const [good, newest] = await Promise.all([latestSucceeded(exp.id), latestAny(exp.id)]);
-  return buildResultsDocument(exp, good, newest, view);
+  return buildResultsDocument(exp, good, newest, view, segment);
 }

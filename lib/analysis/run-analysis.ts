@@ -4,9 +4,11 @@ import { openWarehouse, type Warehouse } from "@/lib/warehouse";
 import { getExperiment } from "./experiments";
 import { planFor } from "./plan";
 import type { SnapshotRow } from "./snapshots";
-import { buildAnalysisQuery } from "./sql/analysis-sql";
+import { isEventMetric } from "./sql/metric-sql";
+import { analysisStatements, formatStatements } from "./sql/statements";
+import { toTimeSeriesStats, type TimeSeriesStats } from "./timeseries";
 import { DEFAULT_VIEW, toStatsRequest } from "./stats-request";
-import { toSufficientStats } from "./sufficient-stats";
+import { toSufficientStats, type SufficientStats } from "./sufficient-stats";
 
 export class ExperimentNotFoundError extends Error {
   constructor(id: string) {
@@ -16,7 +18,7 @@ export class ExperimentNotFoundError extends Error {
 }
 
 /**
- * Runs one analysis and records it as a new snapshot. The snapshot is written once at the start
+ * Runs one analysis (its statements in turn) and records it as a new snapshot. The snapshot is written once at the start
  * (running) and once at the end (succeeded with every number, or failed with the warehouse's
  * message); earlier snapshots are never touched, so the last good result stays on the page.
  */
@@ -32,23 +34,36 @@ export async function runAnalysis(experimentId: string, warehouse?: Warehouse): 
   try {
     const plan = planFor(exp);
     wh ??= await openWarehouse(kind);
-    const query = buildAnalysisQuery(plan, wh.dialect);
-    sql = query.sql;
-    params = query.params;
-    const result = await wh.query(query.sql, query.params, {
-      labels: { app: "experiment-results", experiment: experimentId.toLowerCase().replace(/[^a-z0-9_-]/g, "_").slice(0, 63) },
-    });
+    const statements = analysisStatements(plan, wh.dialect);
+    sql = formatStatements(statements, false);
+    params = Object.assign({}, ...statements.map((s) => s.params));
+    const labels = { app: "experiment-results", experiment: experimentId.toLowerCase().replace(/[^a-z0-9_-]/g, "_").slice(0, 63) };
     const variants = exp.variants.map((v) => ({ key: v.key, weight: v.weight }));
-    const stats = toSufficientStats(result.rows, variants, plan.metrics, plan.covariateLookbackDays > 0);
-    const answer = analyze(toStatsRequest(stats, exp.controlVariant, DEFAULT_VIEW));
+    let stats: SufficientStats | undefined;
+    const timeseries: TimeSeriesStats[] = [];
+    let rowCount = 0;
+    let bytes: number | null = null;
+    for (const statement of statements) {
+      const result = await wh.query(statement.sql, statement.params, { labels });
+      rowCount += result.rows.length;
+      if (result.stats.bytesProcessed !== null) bytes = (bytes ?? 0) + result.stats.bytesProcessed;
+      if (statement.kind === "aggregates") {
+        stats = toSufficientStats(result.rows, variants, plan.metrics, plan.covariateLookbackDays > 0, plan.segments);
+      } else {
+        timeseries.push(toTimeSeriesStats(result.rows, statement.mode, plan.startDate, plan.metrics.filter(isEventMetric)));
+      }
+    }
+    if (!stats) throw new Error("the analysis produced no aggregates");
+    stats.timeseries = timeseries;
+    const answer = analyze(toStatsRequest(stats, stats.slices[0]!, exp.controlVariant, DEFAULT_VIEW));
     return await prisma.snapshot.update({
       where: { id: snapshot.id },
       data: {
         status: "succeeded",
         sql,
         parameters: JSON.stringify(params),
-        rowCount: result.rows.length,
-        bytesProcessed: result.stats.bytesProcessed === null ? null : BigInt(result.stats.bytesProcessed),
+        rowCount,
+        bytesProcessed: bytes === null ? null : BigInt(bytes),
         durationMs: Math.round(performance.now() - started),
         sufficientStats: JSON.stringify(stats),
         results: JSON.stringify(answer),

@@ -1,5 +1,5 @@
 import type { Correction, MetricInput, StatsRequest } from "@/lib/stats";
-import type { SufficientStats } from "./sufficient-stats";
+import type { Slice, SufficientStats } from "./sufficient-stats";
 
 export interface ViewOptions {
   alpha: number;
@@ -10,15 +10,14 @@ export interface ViewOptions {
 
 export const DEFAULT_VIEW: ViewOptions = { alpha: 0.05, correction: "none", sequential: false, cuped: true };
 
-/** The stats engine's request for one view of a snapshot (the same engine the CLI exposes). */
-export function toStatsRequest(stats: SufficientStats, control: string, view: ViewOptions): StatsRequest {
-  const users = new Map(stats.variants.map((v) => [v.key, v.users]));
-  const metrics: MetricInput[] = stats.metrics.map((m) => ({
+/** The stats engine's request for one view of one slice (the same engine the CLI exposes). */
+export function toStatsRequest(stats: SufficientStats, slice: Slice, control: string, view: ViewOptions): StatsRequest {
+  const metrics: MetricInput[] = slice.metrics.map((m) => ({
     key: m.key,
     type: m.statistic,
     data: Object.fromEntries(
       Object.entries(m.data).map(([variant, d]) => {
-        const n = users.get(variant) ?? 0;
+        const n = slice.users[variant] ?? 0;
         const base =
           m.statistic === "proportion"
             ? { n, sum: d.pct.sum, sumSquares: d.pct.sum }
@@ -32,7 +31,7 @@ export function toStatsRequest(stats: SufficientStats, control: string, view: Vi
     correction: view.correction,
     sequential: view.sequential,
     control,
-    variants: stats.variants.map((v) => ({ id: v.key, weight: v.weight, users: v.users })),
+    variants: stats.variants.map((v) => ({ id: v.key, weight: v.weight, users: slice.users[v.key] ?? 0 })),
     metrics,
     extraIntervals: [0.68],
   };

@@ -1,11 +1,25 @@
 import type { MetricDefinition, MetricStatistic } from "@/lib/metrics/define";
 import type { Row } from "@/lib/warehouse/types";
+import { OTHER_SEGMENT, sliceId, type SegmentDimension } from "./segments";
+import type { TimeSeriesStats } from "./timeseries";
 
 /** What the warehouse returned, in a stable shape: enough to recompute every number on the page. */
 export interface SufficientStats {
-  version: 1;
+  version: 2;
   excludedUsers: number;
-  variants: { key: string; weight: number; users: number }[];
+  variants: { key: string; weight: number }[];
+  /** the whole population first ("all"), then one slice per segment value */
+  slices: Slice[];
+  /** cumulative statistics per day for declarative metrics (by exposure day and calendar day) */
+  timeseries?: TimeSeriesStats[];
+}
+
+export interface Slice {
+  id: string;
+  dimension: SegmentDimension | "all";
+  value: string;
+  /** users per variant key */
+  users: Record<string, number>;
   metrics: MetricStats[];
 }
 
@@ -14,11 +28,17 @@ export interface Moments {
   sumSquares: number;
 }
 
+export interface VariantMetricStats {
+  n: Moments;
+  pct: { sum: number };
+  covariate?: { sum: number; sumSquares: number; sumProduct: number };
+}
+
 export interface MetricStats {
   key: string;
   statistic: MetricStatistic;
   /** per variant key */
-  data: Record<string, { n: Moments; pct: { sum: number }; covariate?: { sum: number; sumSquares: number; sumProduct: number } }>;
+  data: Record<string, VariantMetricStats>;
 }
 
 function num(row: Row, column: string): number {
@@ -28,41 +48,71 @@ function num(row: Row, column: string): number {
   return n;
 }
 
+/** Which slice an aggregate row belongs to: the one segment column not rolled up, or "all". */
+function sliceOf(row: Row, segments: SegmentDimension[]): { dimension: SegmentDimension | "all"; value: string } {
+  for (const dim of segments) {
+    if (num(row, `g_${dim}`) === 0) {
+      const v = row[`seg_${dim}`];
+      return { dimension: dim, value: v === null || v === undefined ? "(none)" : String(v) };
+    }
+  }
+  return { dimension: "all", value: "all" };
+}
+
+function metricData(row: Row | undefined, m: MetricDefinition, withCovariates: boolean): VariantMetricStats {
+  const r = row ?? {};
+  const entry: VariantMetricStats = {
+    n: { sum: num(r, `n_${m.key}_sum`), sumSquares: num(r, `n_${m.key}_sumsq`) },
+    pct: { sum: num(r, `pct_${m.key}_sum`) },
+  };
+  if (withCovariates) {
+    entry.covariate = { sum: num(r, `x_${m.key}_sum`), sumSquares: num(r, `x_${m.key}_sumsq`), sumProduct: num(r, `xy_${m.key}_sum`) };
+  }
+  return entry;
+}
+
 /** Folds the aggregate rows into SufficientStats; variants with no exposed users get zeros. */
 export function toSufficientStats(
   rows: Row[],
   variants: { key: string; weight: number }[],
   metrics: MetricDefinition[],
   withCovariates: boolean,
+  segments: SegmentDimension[] = [],
 ): SufficientStats {
-  const byVariant = new Map(rows.map((r) => [String(r.variant), r]));
-  const excluded = rows.length ? num(rows[0] as Row, "excluded_users") : 0;
-  const unknown = [...byVariant.keys()].filter((k) => !variants.some((v) => v.key === k));
+  const unknown = [...new Set(rows.map((r) => String(r.variant)))].filter((k) => !variants.some((v) => v.key === k));
   if (unknown.length) throw new Error(`the warehouse returned unplanned variants: ${unknown.join(", ")}`);
-  return {
-    version: 1,
-    excludedUsers: excluded,
-    variants: variants.map((v) => ({ ...v, users: byVariant.has(v.key) ? num(byVariant.get(v.key) as Row, "users") : 0 })),
+  const grouped = new Map<string, { dimension: SegmentDimension | "all"; value: string; rows: Map<string, Row> }>();
+  grouped.set("all", { dimension: "all", value: "all", rows: new Map() });
+  for (const row of rows) {
+    const { dimension, value } = sliceOf(row, segments);
+    const id = sliceId(dimension, value);
+    const slice = grouped.get(id) ?? { dimension, value, rows: new Map() };
+    slice.rows.set(String(row.variant), row);
+    grouped.set(id, slice);
+  }
+  const slices: Slice[] = [...grouped].map(([id, s]) => ({
+    id,
+    dimension: s.dimension,
+    value: s.value,
+    users: Object.fromEntries(variants.map((v) => [v.key, s.rows.has(v.key) ? num(s.rows.get(v.key) as Row, "users") : 0])),
     metrics: metrics.map((m) => ({
       key: m.key,
       statistic: m.statistic,
-      data: Object.fromEntries(
-        variants.map((v) => {
-          const r = byVariant.get(v.key) ?? {};
-          const entry: MetricStats["data"][string] = {
-            n: { sum: num(r, `n_${m.key}_sum`), sumSquares: num(r, `n_${m.key}_sumsq`) },
-            pct: { sum: num(r, `pct_${m.key}_sum`) },
-          };
-          if (withCovariates) {
-            entry.covariate = {
-              sum: num(r, `x_${m.key}_sum`),
-              sumSquares: num(r, `x_${m.key}_sumsq`),
-              sumProduct: num(r, `xy_${m.key}_sum`),
-            };
-          }
-          return [v.key, entry];
-        }),
-      ),
+      data: Object.fromEntries(variants.map((v) => [v.key, metricData(s.rows.get(v.key), m, withCovariates)])),
     })),
+  }));
+  // the whole population first, then by dimension (plan order), larger slices first, "other" last
+  const rank = (sl: Slice) => (sl.dimension === "all" ? -1 : segments.indexOf(sl.dimension));
+  const size = (sl: Slice) => Object.values(sl.users).reduce((a, n) => a + n, 0);
+  slices.sort((a, b) => rank(a) - rank(b) || Number(a.value === OTHER_SEGMENT) - Number(b.value === OTHER_SEGMENT) || size(b) - size(a));
+  return {
+    version: 2,
+    excludedUsers: rows.length ? num(rows[0] as Row, "excluded_users") : 0,
+    variants,
+    slices,
   };
+}
+
+export function findSlice(stats: SufficientStats, id: string): Slice | undefined {
+  return stats.slices.find((s) => s.id === id);
 }

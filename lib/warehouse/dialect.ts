@@ -16,6 +16,8 @@ export interface Dialect {
   addDaysToDate(dateExpr: string, daysExpr: string): string;
   /** Whole days between two timestamps (later minus earlier), floored. */
   daysBetween(laterExpr: string, earlierExpr: string): string;
+  /** A relation `(x)` of the whole numbers 0 … count − 1 (count is a number expression). */
+  integerSeries(countExpr: string): string;
   readonly floatType: string;
   readonly intType: string;
 }
@@ -35,6 +37,7 @@ export const duckdbDialect: Dialect = {
   addDays: (ts, days) => `(${ts} + to_days(CAST(${days} AS INTEGER)))`,
   addDaysToDate: (d, days) => `CAST(${d} + to_days(CAST(${days} AS INTEGER)) AS DATE)`,
   daysBetween: (later, earlier) => `CAST(floor(epoch(${later} - ${earlier}) / 86400) AS BIGINT)`,
+  integerSeries: (count) => `(SELECT range AS x FROM range(CAST(${count} AS BIGINT)))`,
   floatType: "DOUBLE",
   intType: "BIGINT",
 };
@@ -55,6 +58,7 @@ export function bigqueryDialect({ projectId, dataset }: BigQueryLocation): Diale
     addDays: (ts, days) => `TIMESTAMP_ADD(${ts}, INTERVAL CAST(${days} AS INT64) DAY)`,
     addDaysToDate: (d, days) => `DATE_ADD(${d}, INTERVAL CAST(${days} AS INT64) DAY)`,
     daysBetween: (later, earlier) => `DIV(TIMESTAMP_DIFF(${later}, ${earlier}, SECOND), 86400)`,
+    integerSeries: (count) => `(SELECT x FROM UNNEST(GENERATE_ARRAY(0, CAST(${count} AS INT64) - 1)) AS x)`,
     floatType: "FLOAT64",
     intType: "INT64",
   };

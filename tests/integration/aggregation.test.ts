@@ -10,14 +10,16 @@ const env = useTempEnvironment("aggregation");
 let wh: import("@/lib/warehouse/duckdb").DuckDbWarehouse;
 let exposures: Row[];
 let events: Row[];
+let users: Row[];
 
 beforeAll(async () => {
   const { seedWarehouse } = await import("@/lib/demo/seed-warehouse");
   await seedWarehouse(env.warehouse, { users: 4000, days: 14, seed: 7 });
   const { DuckDbWarehouse } = await import("@/lib/warehouse/duckdb");
   wh = await DuckDbWarehouse.open({ path: env.warehouse });
-  exposures = (await wh.query("SELECT user_id, experiment_id, variant, exposed_at, event_date FROM exposures")).rows;
+  exposures = (await wh.query("SELECT user_id, experiment_id, variant, exposed_at, event_date, platform, country FROM exposures")).rows;
   events = (await wh.query("SELECT user_id, event_name, event_time, event_date, value FROM events")).rows;
+  users = (await wh.query("SELECT user_id, CAST(signup_date AS VARCHAR) AS signup_date FROM users")).rows;
 });
 afterAll(async () => {
   await wh?.close();
@@ -27,17 +29,21 @@ afterAll(async () => {
 const ms = (iso: unknown) => new Date(String(iso)).getTime();
 const DAY = 86_400_000;
 
-/** Per-user values exactly as the contract defines them, computed naively. */
-function bruteForce(plan: AnalysisPlan) {
+type SliceOf = (user: { id: number; platform: string; country: string }) => string | null;
+
+/** Per-user values exactly as the contract defines them, computed naively (optionally for one slice). */
+function bruteForce(plan: AnalysisPlan, sliceOf: SliceOf = () => "all") {
   const start = ms(`${plan.startDate}T00:00:00Z`);
   const end = ms(`${plan.endDate}T00:00:00Z`) + DAY;
-  const seen = new Map<number, { variants: Set<string>; first: number }>();
+  const seen = new Map<number, { variants: Set<string>; first: number; platform: string; country: string }>();
   for (const e of exposures) {
     const t = ms(e.exposed_at);
     if (e.experiment_id !== plan.experimentKey || t < start || t >= end || !plan.variants.includes(String(e.variant))) continue;
-    const u = seen.get(Number(e.user_id)) ?? { variants: new Set(), first: Infinity };
+    const u = seen.get(Number(e.user_id)) ?? { variants: new Set(), first: Infinity, platform: "~", country: "~" };
     u.variants.add(String(e.variant));
     u.first = Math.min(u.first, t);
+    u.platform = String(e.platform) < u.platform ? String(e.platform) : u.platform; // MIN(), as the SQL
+    u.country = String(e.country) < u.country ? String(e.country) : u.country;
     seen.set(Number(e.user_id), u);
   }
   const excluded = [...seen.values()].filter((u) => u.variants.size > 1).length;
@@ -51,7 +57,9 @@ function bruteForce(plan: AnalysisPlan) {
   }
   const out = new Map<string, Record<string, number>>();
   for (const [userId, u] of cohort) {
-    const variant = [...u.variants][0]!;
+    const slice = sliceOf({ id: userId, platform: u.platform, country: u.country });
+    if (slice === null) continue;
+    const variant = `${[...u.variants][0]!}|${slice}`;
     const windowEnd = plan.windowDays === null ? end : Math.min(u.first + plan.windowDays * DAY, end);
     const preStart = u.first - plan.covariateLookbackDays * DAY;
     const acc = out.get(variant) ?? { users: 0 };
@@ -81,7 +89,7 @@ function bruteForce(plan: AnalysisPlan) {
     }
     out.set(variant, acc);
   }
-  return { excluded, byVariant: out };
+  return { excluded, byVariant: out, cohort };
 }
 
 describe("aggregation in the warehouse", () => {
@@ -102,6 +110,8 @@ describe("aggregation in the warehouse", () => {
         windowDays: null,
         metrics: [...allMetrics()],
         covariateLookbackDays: 14,
+        segments: [],
+        segmentLimit: 8,
         ...overrides,
       };
       const q = buildAnalysisQuery(plan, wh.dialect);
@@ -110,7 +120,7 @@ describe("aggregation in the warehouse", () => {
       expect(rows).toHaveLength(3); // O(variants) rows, never per user
       expect(expected.excluded).toBeGreaterThan(0);
       for (const row of rows) {
-        const exp = expected.byVariant.get(String(row.variant))!;
+        const exp = expected.byVariant.get(`${String(row.variant)}|all`)!;
         expect(row.users).toBe(exp.users);
         expect(row.excluded_users).toBe(expected.excluded);
         for (const [k, v] of Object.entries(exp)) {
@@ -127,6 +137,7 @@ describe("aggregation in the warehouse", () => {
     const plan: AnalysisPlan = {
       experimentKey: "checkout-redesign", exposureTable: "exposures", variants: ["control", "treatment"],
       startDate: "2026-10-01", endDate: "2026-10-14", windowDays: null, metrics: [getMetric("purchases")], covariateLookbackDays: 0,
+      segments: [], segmentLimit: 8,
     };
     const multi = await wh.query(
       `SELECT COUNT(*) AS n FROM (SELECT user_id FROM exposures WHERE experiment_id = 'checkout-redesign' GROUP BY user_id HAVING COUNT(DISTINCT variant) > 1)`,
@@ -145,7 +156,7 @@ describe("aggregation in the warehouse", () => {
     const { buildAnalysisQuery } = await import("@/lib/analysis/sql/analysis-sql");
     const q = buildAnalysisQuery(
       { experimentKey: "checkout-redesign", exposureTable: "exposures", variants: ["control", "treatment"], startDate: "2026-10-01",
-        endDate: "2026-10-14", windowDays: 7, metrics: [...allMetrics()], covariateLookbackDays: 14 },
+        endDate: "2026-10-14", windowDays: 7, metrics: [...allMetrics()], covariateLookbackDays: 14, segments: ["platform", "country", "user_type"], segmentLimit: 3 },
       wh.dialect,
     );
     expect(q.sql).not.toMatch(/'[^']*'/); // no string literals at all
@@ -153,4 +164,98 @@ describe("aggregation in the warehouse", () => {
     expect(q.sql).not.toMatch(/\b(7|14)\b/); // window and lookback lengths are parameters too
     expect(Object.values(q.params)).toEqual(expect.arrayContaining(["checkout-redesign", "2026-10-01", "purchase", 7, 14]));
   });
+
+  it("segments: every slice equals the brute force for that slice, capped to the top N values + other", async () => {
+    const { allMetrics } = await import("@/lib/metrics/registry");
+    const { buildAnalysisQuery } = await import("@/lib/analysis/sql/analysis-sql");
+    const { toSufficientStats } = await import("@/lib/analysis/sufficient-stats");
+    const plan: AnalysisPlan = {
+      experimentKey: "checkout-redesign", exposureTable: "exposures", variants: ["control", "treatment"],
+      startDate: "2026-10-01", endDate: "2026-10-14", windowDays: null, metrics: [...allMetrics()], covariateLookbackDays: 0,
+      segments: ["platform", "country", "user_type"], segmentLimit: 3,
+    };
+    const q = buildAnalysisQuery(plan, wh.dialect);
+    const { rows } = await wh.query(q.sql, q.params);
+    const stats = toSufficientStats(rows, [{ key: "control", weight: 1 }, { key: "treatment", weight: 1 }], plan.metrics, false, plan.segments);
+
+    const all = bruteForce(plan);
+    const countryUsers = new Map<string, number>();
+    for (const [, u] of all.cohort) countryUsers.set(u.country, (countryUsers.get(u.country) ?? 0) + 1);
+    const top = [...countryUsers].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, 3).map(([c]) => c);
+    const signup = new Map(users.map((u) => [Number(u.user_id), String(u.signup_date)]));
+    const slicers: Record<string, SliceOf> = {
+      platform: (u) => u.platform,
+      country: (u) => (top.includes(u.country) ? u.country : "other"),
+      user_type: (u) => (signup.get(u.id)! >= plan.startDate ? "new" : "existing"),
+    };
+    expect(stats.slices.filter((sl) => sl.dimension === "country").map((sl) => sl.value).sort()).toEqual([...top, "other"].sort());
+    expect(stats.slices.filter((sl) => sl.dimension === "user_type").map((sl) => sl.value).sort()).toEqual(["existing", "new"]);
+    expect(rows.length).toBeLessThanOrEqual(2 * (1 + 3 + 4 + 3)); // variants × slices, bounded by the cap
+    for (const slice of stats.slices) {
+      if (slice.dimension === "all") continue;
+      const expected = bruteForce(plan, (u) => (slicers[slice.dimension]!(u) === slice.value ? slice.value : null)).byVariant;
+      for (const variant of ["control", "treatment"]) {
+        const e = expected.get(`${variant}|${slice.value}`)!;
+        expect(slice.users[variant], `${slice.id} ${variant} users`).toBe(e.users);
+        for (const m of slice.metrics) {
+          expect(m.data[variant]!.n.sum, `${slice.id} ${m.key}`).toBeCloseTo(e[`n_${m.key}_sum`]!, 6);
+          expect(m.data[variant]!.n.sumSquares, `${slice.id} ${m.key}`).toBeCloseTo(e[`n_${m.key}_sumsq`]!, 6);
+          expect(m.data[variant]!.pct.sum, `${slice.id} ${m.key}`).toBeCloseTo(e[`pct_${m.key}_sum`]!, 6);
+        }
+      }
+    }
+  });
+
+  for (const mode of ["exposure", "calendar"] as const) {
+    it(`time series by ${mode} day: cumulative sums equal a brute force per day`, async () => {
+      const { allMetrics } = await import("@/lib/metrics/registry");
+      const { buildTimeSeriesQuery } = await import("@/lib/analysis/sql/timeseries-sql");
+      const metrics = allMetrics().filter((m) => m.kind === "events");
+      const plan: AnalysisPlan = {
+        experimentKey: "onboarding-three-arm", exposureTable: "exposures", variants: ["control", "short", "gamified"],
+        startDate: "2026-10-01", endDate: "2026-10-14", windowDays: mode === "exposure" ? 10 : null, metrics,
+        covariateLookbackDays: 0, segments: [], segmentLimit: 8,
+      };
+      const q = buildTimeSeriesQuery(plan, metrics, mode, wh.dialect);
+      const { rows } = await wh.query(q.sql, q.params);
+      expect(rows.length).toBeLessThanOrEqual(3 * 14); // variants × days
+
+      const start = ms(`${plan.startDate}T00:00:00Z`);
+      const end = start + 14 * DAY;
+      const { cohort } = bruteForce(plan);
+      const evByUser = new Map<number, Row[]>();
+      for (const ev of events) {
+        if (!cohort.has(Number(ev.user_id))) continue;
+        evByUser.set(Number(ev.user_id), [...(evByUser.get(Number(ev.user_id)) ?? []), ev]);
+      }
+      for (const x of [0, 3, 9, 13]) {
+        const acc = new Map<string, Record<string, number>>();
+        for (const [id, u] of cohort) {
+          const windowEnd = plan.windowDays === null ? end : Math.min(u.first + plan.windowDays * DAY, end);
+          const eligible = mode === "exposure" ? Math.floor((windowEnd - u.first) / DAY) - 1 >= x : Math.floor((u.first - start) / DAY) <= x;
+          if (!eligible) continue;
+          const upTo = mode === "exposure" ? u.first + (x + 1) * DAY : start + (x + 1) * DAY;
+          const v = [...u.variants][0]!;
+          const a = acc.get(v) ?? { users: 0 };
+          a.users! += 1;
+          for (const m of metrics) {
+            if (m.kind !== "events") continue;
+            const hits = (evByUser.get(id) ?? []).filter((e) => {
+              const t = ms(e.event_time);
+              return m.events.includes(String(e.event_name)) && t >= u.first && t < Math.min(upTo, windowEnd);
+            });
+            const y = m.statistic === "proportion" ? (hits.length > 0 ? 1 : 0) : m.aggregate === "sum" ? hits.reduce((s, e) => s + Number(e.value ?? 0), 0) : hits.length;
+            a[`${m.key}_sum`] = (a[`${m.key}_sum`] ?? 0) + y;
+            a[`${m.key}_sumsq`] = (a[`${m.key}_sumsq`] ?? 0) + y * y;
+          }
+          acc.set(v, a);
+        }
+        for (const [variant, e] of acc) {
+          const row = rows.find((r) => Number(r.x) === x && r.variant === variant)!;
+          expect(row, `day ${x} ${variant}`).toBeDefined();
+          for (const [k, value] of Object.entries(e)) expect(Number(row[k]), `day ${x} ${variant} ${k}`).toBeCloseTo(value, 6);
+        }
+      }
+    });
+  }
 });

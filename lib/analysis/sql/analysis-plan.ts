@@ -1,4 +1,5 @@
 import type { MetricDefinition } from "@/lib/metrics/define";
+import type { SegmentDimension } from "../segments";
 
 /** Everything the SQL builders need to know about one analysis. */
 export interface AnalysisPlan {
@@ -11,4 +12,8 @@ export interface AnalysisPlan {
   metrics: MetricDefinition[];
   /** days before each user's first exposure that form the CUPED covariate window; 0 = no CUPED */
   covariateLookbackDays: number;
+  /** slices computed beside the whole population, in the same query */
+  segments: SegmentDimension[];
+  /** top N values per segment dimension; the rest become "other" */
+  segmentLimit: number;
 }

@@ -12,8 +12,9 @@ export interface AnalysisQuery {
 
 /**
  * The whole analysis as one statement: cohort ⟕ metrics, zero-filled, grouped by variant.
- * Only aggregates leave the warehouse: one row per variant with users, Σy, Σy², Σpct (and Σx,
- * Σx², Σxy for CUPED) per metric, plus the count of users excluded for seeing several variants.
+ * Only aggregates leave the warehouse: one row per variant (and per variant × segment value)
+ * with users, Σy, Σy², Σpct (and Σx, Σx², Σxy for CUPED) per metric, plus the count of users
+ * excluded for seeing several variants.
  */
 export function buildAnalysisQuery(plan: AnalysisPlan, d: Dialect): AnalysisQuery {
   const p = new ParamBinder(d);
@@ -53,15 +54,21 @@ export function buildAnalysisQuery(plan: AnalysisPlan, d: Dialect): AnalysisQuer
     }
   }
   const joins = sources.map((s) => `LEFT JOIN ${s.alias} ON ${s.alias}.user_id = c.user_id`);
+  // Segments: GROUPING SETS give the whole population and every slice from the same joined rows.
+  // GROUPING(x) = 1 marks a row where x is rolled up, which tells "all users" from a NULL value.
+  const segmentSelect = plan.segments.map((dim) => `,\n  c.seg_${dim} AS seg_${dim},\n  GROUPING(c.seg_${dim}) AS g_${dim}`).join("");
+  const groupBy = plan.segments.length
+    ? `GROUP BY GROUPING SETS ((c.variant), ${plan.segments.map((dim) => `(c.variant, c.seg_${dim})`).join(", ")})`
+    : "GROUP BY c.variant";
   const sql = `WITH
 ${ctes.join(",\n")}
 SELECT
-  c.variant AS variant,
+  c.variant AS variant${segmentSelect},
   COUNT(*) AS users,
   (SELECT COUNT(*) FROM first_exposure WHERE variant_count > 1) AS excluded_users${aggregates.length ? ",\n  " : ""}${aggregates.join(",\n  ")}
 FROM cohort c
 ${joins.join("\n")}
-GROUP BY c.variant
+${groupBy}
 ORDER BY c.variant`;
   return { sql, params: p.values };
 }

@@ -1,5 +1,6 @@
 import type { Dialect } from "@/lib/warehouse/dialect";
 import { addDays, format, parseISO } from "date-fns";
+import { OTHER_SEGMENT, type SegmentDimension } from "../segments";
 import type { AnalysisPlan } from "./analysis-plan";
 import type { ParamBinder } from "./params";
 
@@ -11,9 +12,13 @@ export function daysBefore(date: string, days: number): string {
   return format(addDays(parseISO(date), -days), "yyyy-MM-dd");
 }
 
+/** Segment dimensions read from the exposure log (the first exposure's value). */
+const EXPOSURE_DIMENSIONS = ["platform", "country"] as const;
+
 /**
  * CTEs `first_exposure` (every exposed user: first exposure time, variant, how many variants seen)
- * and `cohort` (users seen in exactly one variant, with their own metric window).
+ * and `cohort` (users seen in exactly one variant, with their own metric window and, when the plan
+ * has segments, one seg_<dimension> column each, capped to the top N values plus "other").
  */
 export function cohortCtes(plan: AnalysisPlan, d: Dialect, p: ParamBinder): string[] {
   const variants = plan.variants.map((v, i) => p.bind(`variant_${i}`, v)).join(", ");
@@ -22,24 +27,50 @@ export function cohortCtes(plan: AnalysisPlan, d: Dialect, p: ParamBinder): stri
     plan.windowDays === null
       ? windowEnd
       : `LEAST(${d.addDays("MIN(exposed_at)", p.bind("window_days", plan.windowDays))}, ${windowEnd})`;
-  return [
+  const fromExposures = EXPOSURE_DIMENSIONS.filter((dim) => plan.segments.includes(dim));
+  const ctes = [
     `first_exposure AS (
   SELECT
     user_id,
     MIN(exposed_at) AS window_start,
     ${ownWindowEnd} AS window_end,
     MIN(variant) AS variant,
-    COUNT(DISTINCT variant) AS variant_count
+    COUNT(DISTINCT variant) AS variant_count${fromExposures.map((dim) => `,
+    MIN(${dim}) AS ${dim}`).join("")}
   FROM ${d.table(plan.exposureTable)}
   WHERE experiment_id = ${p.bind("experiment_key", plan.experimentKey)}
     AND event_date BETWEEN CAST(${p.bind("start_date", plan.startDate)} AS DATE) AND CAST(${p.bind("end_date", plan.endDate)} AS DATE)
     AND variant IN (${variants})
   GROUP BY user_id
 )`,
-    `cohort AS (
-  SELECT user_id, variant, window_start, window_end
-  FROM first_exposure
-  WHERE variant_count = 1
-)`,
   ];
+  for (const dim of fromExposures) {
+    ctes.push(`top_${dim} AS (
+  SELECT ${dim}
+  FROM first_exposure
+  WHERE variant_count = 1 AND ${dim} IS NOT NULL
+  GROUP BY ${dim}
+  ORDER BY COUNT(*) DESC, ${dim}
+  LIMIT ${p.bind("segment_limit", plan.segmentLimit)}
+)`);
+  }
+  const segmentColumns = plan.segments.map((dim) => `,
+    ${segmentExpression(dim, plan, p)} AS seg_${dim}`).join("");
+  const joinUsers = plan.segments.includes("user_type") ? `
+  LEFT JOIN ${d.table("users")} u ON u.user_id = f.user_id` : "";
+  ctes.push(`cohort AS (
+  SELECT f.user_id, f.variant, f.window_start, f.window_end${segmentColumns}
+  FROM first_exposure f${joinUsers}
+  WHERE f.variant_count = 1
+)`);
+  return ctes;
+}
+
+function segmentExpression(dim: SegmentDimension, plan: AnalysisPlan, p: ParamBinder): string {
+  if (dim === "user_type") {
+    return `CASE WHEN u.signup_date IS NULL THEN ${p.bind("segment_unknown", "unknown")}
+         WHEN u.signup_date >= CAST(${p.bind("start_date", plan.startDate)} AS DATE) THEN ${p.bind("segment_new", "new")}
+         ELSE ${p.bind("segment_existing", "existing")} END`;
+  }
+  return `CASE WHEN f.${dim} IN (SELECT ${dim} FROM top_${dim}) THEN f.${dim} ELSE ${p.bind("segment_other", OTHER_SEGMENT)} END`;
 }

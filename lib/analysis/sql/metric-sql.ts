@@ -20,12 +20,12 @@ export function eventDateRange(alias: string, plan: AnalysisPlan, p: ParamBinder
 }
 
 /** A readable parameter name for an event name, e.g. "event_purchase". */
-function eventStem(event: string): string {
+export function eventStem(event: string): string {
   const clean = event.toLowerCase().replace(/[^a-z0-9_]+/g, "_").slice(0, 40);
   return /^[a-z_]/.test(clean) ? `event_${clean}` : "event";
 }
 
-function eventFilter(m: EventMetric, p: ParamBinder): string {
+export function eventFilter(m: EventMetric, p: ParamBinder): string {
   const names = m.events.map((e) => p.bind(eventStem(e), e));
   return names.length === 1 ? `e.event_name = ${names[0]}` : `e.event_name IN (${names.join(", ")})`;
 }
