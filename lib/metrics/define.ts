@@ -9,6 +9,12 @@ import type { SqlValue } from "../warehouse/types";
 
 export type MetricStatistic = "mean" | "proportion";
 
+/** One tail of winsorization: a fixed value, or a percentile (0–1) of users' non-zero values. */
+export interface Cap {
+  type: "absolute" | "percentile";
+  value: number;
+}
+
 export interface MetricBase {
   /** lower_snake_case; becomes the column suffix, so it must be a plain identifier */
   key: string;
@@ -19,6 +25,8 @@ export interface MetricBase {
   unit?: "count" | "currency" | "days";
   /** false for metrics where a decrease is good (e.g. errors) */
   higherIsBetter?: boolean;
+  /** winsorize per-user values of mean metrics, computed in the warehouse */
+  capping?: { upper?: Cap; lower?: Cap };
 }
 
 /** Declarative: the engine fuses every such metric over the same table into one scan. */
@@ -52,9 +60,20 @@ export type MetricDefinition = EventMetric | SqlMetric;
 
 const KEY = /^[a-z][a-z0-9_]{0,62}$/;
 
+function checkCap(key: string, tail: string, cap: Cap | undefined): void {
+  if (!cap) return;
+  if (!Number.isFinite(cap.value)) throw new Error(`metric ${key}: ${tail} cap must be a number`);
+  if (cap.type === "percentile" && !(cap.value > 0 && cap.value < 1)) {
+    throw new Error(`metric ${key}: ${tail} percentile cap must be between 0 and 1 (got ${cap.value})`);
+  }
+}
+
 function checkBase(m: MetricBase): void {
   if (!KEY.test(m.key)) throw new Error(`metric key "${m.key}" must be lower_snake_case (letters, digits, _)`);
   if (!m.name.trim()) throw new Error(`metric ${m.key} needs a name`);
+  checkCap(m.key, "upper", m.capping?.upper);
+  checkCap(m.key, "lower", m.capping?.lower);
+  if (m.capping && m.statistic !== "mean") throw new Error(`metric ${m.key}: capping applies to mean metrics only`);
 }
 
 export function defineEventMetric(m: Omit<EventMetric, "kind">): EventMetric {

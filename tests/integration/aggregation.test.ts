@@ -29,6 +29,14 @@ afterAll(async () => {
 const ms = (iso: unknown) => new Date(String(iso)).getTime();
 const DAY = 86_400_000;
 
+/** R's default quantile (type 7): linear interpolation between order statistics. */
+function quantile7(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Infinity;
+  const h = (sorted.length - 1) * p;
+  const lo = Math.floor(h);
+  return sorted[lo]! + (h - lo) * ((sorted[Math.min(lo + 1, sorted.length - 1)] ?? 0) - sorted[lo]!);
+}
+
 type SliceOf = (user: { id: number; platform: string; country: string }) => string | null;
 
 /** Per-user values exactly as the contract defines them, computed naively (optionally for one slice). */
@@ -55,15 +63,13 @@ function bruteForce(plan: AnalysisPlan, sliceOf: SliceOf = () => "all") {
     list.push(ev);
     byUser.set(Number(ev.user_id), list);
   }
-  const out = new Map<string, Record<string, number>>();
+  type UserValues = { variant: string | null; values: Record<string, { y: number; pct: number; x: number }> };
+  const perUser: UserValues[] = [];
   for (const [userId, u] of cohort) {
-    const slice = sliceOf({ id: userId, platform: u.platform, country: u.country });
-    if (slice === null) continue;
-    const variant = `${[...u.variants][0]!}|${slice}`;
+    const slice = sliceOf({ id: userId, platform: u.platform, country: u.country }); // null: not in the slice
     const windowEnd = plan.windowDays === null ? end : Math.min(u.first + plan.windowDays * DAY, end);
     const preStart = u.first - plan.covariateLookbackDays * DAY;
-    const acc = out.get(variant) ?? { users: 0 };
-    acc.users = (acc.users ?? 0) + 1;
+    const values: UserValues["values"] = {};
     for (const m of plan.metrics) {
       const evs = byUser.get(userId) ?? [];
       const valueOf = (inWindow: (t: number) => boolean, stat: "n" | "pct") => {
@@ -75,9 +81,31 @@ function bruteForce(plan: AnalysisPlan, sliceOf: SliceOf = () => "all") {
         const n = m.aggregate === "sum" ? hits.reduce((a, e) => a + Number(e.value ?? 0), 0) : hits.length;
         return stat === "n" ? n : hits.length > 0 ? 1 : 0;
       };
-      const y = valueOf((t) => t >= u.first && t < windowEnd, "n");
-      const pct = valueOf((t) => t >= u.first && t < windowEnd, "pct");
-      const x = valueOf((t) => t >= preStart && t < u.first, m.statistic === "proportion" ? "pct" : "n");
+      values[m.key] = {
+        y: valueOf((t) => t >= u.first && t < windowEnd, "n"),
+        pct: valueOf((t) => t >= u.first && t < windowEnd, "pct"),
+        x: valueOf((t) => t >= preStart && t < u.first, m.statistic === "proportion" ? "pct" : "n"),
+      };
+    }
+    perUser.push({ variant: slice === null ? null : `${[...u.variants][0]!}|${slice}`, values });
+  }
+  // winsorize as the SQL does: the percentile (R type 7) of the non-zero values of all cohort users
+  for (const m of plan.metrics) {
+    const upper = m.capping?.upper;
+    if (!upper) continue;
+    for (const field of ["y", "x"] as const) {
+      const nonZero = perUser.map((u) => u.values[m.key]![field]).filter((v) => v !== 0).sort((a, b) => a - b);
+      const cap = upper.type === "absolute" ? upper.value : quantile7(nonZero, upper.value);
+      for (const u of perUser) u.values[m.key]![field] = Math.min(u.values[m.key]![field], cap);
+    }
+  }
+  const out = new Map<string, Record<string, number>>();
+  for (const u of perUser) {
+    if (u.variant === null) continue;
+    const acc = out.get(u.variant) ?? { users: 0 };
+    acc.users = (acc.users ?? 0) + 1;
+    for (const m of plan.metrics) {
+      const { y, pct, x } = u.values[m.key]!;
       const yHead = m.statistic === "proportion" ? pct : y;
       const add = (k: string, v: number) => (acc[k] = (acc[k] ?? 0) + v);
       add(`n_${m.key}_sum`, y);
@@ -87,7 +115,7 @@ function bruteForce(plan: AnalysisPlan, sliceOf: SliceOf = () => "all") {
       add(`x_${m.key}_sumsq`, x * x);
       add(`xy_${m.key}_sum`, x * yHead);
     }
-    out.set(variant, acc);
+    out.set(u.variant, acc);
   }
   return { excluded, byVariant: out, cohort };
 }
