@@ -119,19 +119,19 @@ other_variant AS ( -- a few users are also seen in another variant: the cohort m
 )
 SELECT user_id, experiment_id, variant, exposed_at, CAST(exposed_at AS DATE) AS event_date, platform, country
 FROM (SELECT * FROM first_seen UNION ALL SELECT * FROM repeat_seen UNION ALL SELECT * FROM other_variant)
-WHERE exposed_at < TIMESTAMP '${DEMO_START}' + to_days(${days})
-ORDER BY event_date, experiment_id;
+WHERE exposed_at < TIMESTAMP '${DEMO_START}' + to_days(${days});
 
 CREATE TEMP TABLE user_effects AS
-SELECT a.user_id, e.event_name, exp(sum(ln(e.mult))) AS mult
+SELECT a.user_id, s.idx AS event_idx, exp(sum(ln(e.mult))) AS mult
 FROM assignments a
 JOIN effects e ON e.experiment_id = a.experiment_id AND e.variant = a.variant
-GROUP BY a.user_id, e.event_name;
+JOIN event_specs s ON s.event_name = e.event_name
+GROUP BY a.user_id, s.idx;
 
 -- Event counts per user, event and phase (before / after exposure); effects apply after exposure only.
 CREATE TEMP TABLE event_counts AS
 SELECT
-  p.user_id, s.event_name, s.valued, ph.phase,
+  p.user_id, s.idx AS event_idx, s.event_name, s.valued, ph.phase,
   CASE ph.phase WHEN 0 THEN TIMESTAMP '${DEMO_START}' - to_days(${PRE_PERIOD_DAYS}) ELSE p.exposed_at END AS phase_start,
   CASE ph.phase WHEN 0 THEN p.exposed_at ELSE TIMESTAMP '${DEMO_START}' + to_days(${days}) END AS phase_end,
   CASE WHEN s.kind = 'rate'
@@ -145,24 +145,26 @@ SELECT
 FROM arrivals p
 CROSS JOIN event_specs s
 CROSS JOIN (VALUES (0), (1)) ph(phase)
-LEFT JOIN user_effects e ON e.user_id = p.user_id AND e.event_name = s.event_name;
+LEFT JOIN user_effects e ON e.user_id = p.user_id AND e.event_idx = s.idx;
 
 CREATE TABLE events AS
 WITH expanded AS (
-  SELECT user_id, event_name, valued, phase, phase_start, phase_end, unnest(range(n)) AS i
+  SELECT user_id, event_idx, event_name, valued, phase, phase_start, phase_end, unnest(range(n)) AS i
   FROM event_counts WHERE n > 0
 ),
-timed AS (
-  SELECT user_id, event_name, valued,
-    phase_start + to_microseconds(CAST(
-      rnd(hash(user_id, event_name, phase, i), 400) * epoch_us(phase_end - phase_start) AS BIGINT)) AS event_time,
-    hash(user_id, event_name, phase, i) AS h
+timed AS ( -- one integer hash per event drives both its time and its value
+  SELECT user_id, event_name, valued, phase_start, phase_end, hash(user_id, event_idx, phase, i, ${seed}) AS h
   FROM expanded
+),
+placed AS (
+  SELECT user_id, event_name, valued, h,
+    phase_start + to_microseconds(CAST(((h % 1000003)::DOUBLE + 0.5) / 1000003.0 * epoch_us(phase_end - phase_start) AS BIGINT)) AS event_time
+  FROM timed
 )
+-- no ORDER BY: sorting ~20 events per user costs more than the seed itself, and analyses read the whole window
 SELECT user_id, event_name, event_time, CAST(event_time AS DATE) AS event_date,
   CASE WHEN valued THEN round(exp(3.4 + 0.6 * gauss(h, 500)), 2) END AS value
-FROM timed
-ORDER BY event_date, event_name;
+FROM placed;
 
 DROP TABLE event_counts;
 DROP TABLE user_effects;
