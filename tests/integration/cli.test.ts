@@ -1,0 +1,95 @@
+import { spawnSync } from "node:child_process";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { useTempEnvironment } from "../support/temp-env";
+
+// The command-line interfaces of ARCHITECTURE.md, run as a user runs them (the npm scripts' targets).
+const env = useTempEnvironment("cli");
+const tsx = path.join(process.cwd(), "node_modules", ".bin", "tsx");
+
+function run(script: string, args: string[], extraEnv: Record<string, string> = {}) {
+  const r = spawnSync(tsx, [path.join("scripts", script), ...args], {
+    env: { ...process.env, ...extraEnv },
+    encoding: "utf8",
+    timeout: 120_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+beforeAll(() => {
+  const seeded = run("seed.ts", ["--users", "3000", "--days", "14", "--seed", "5"]);
+  expect(seeded.code, seeded.stderr).toBe(0);
+  expect(seeded.stdout).toMatch(/Registered 5 demo experiments/);
+}, 120_000);
+afterAll(() => env.cleanup());
+
+describe("npm run seed", () => {
+  it("rejects a bad argument with a one-line message and exit code 2", () => {
+    const r = run("seed.ts", ["--users", "many"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe('--users must be a whole number (got "many")');
+  });
+});
+
+describe("npm run analyze", () => {
+  it("--list prints the experiment ids, one a line", () => {
+    const r = run("analyze.ts", ["--list"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim().split("\n").sort()).toEqual(
+      ["button-color-aa", "checkout-redesign", "feed-autoplay", "onboarding-three-arm", "pricing-banner-srm"],
+    );
+  });
+
+  it("--sql prints every statement, each followed by a ';' line, and runs nothing", async () => {
+    const { prisma } = await import("@/lib/db");
+    const before = await prisma.snapshot.count();
+    for (const dialect of ["duckdb", "bigquery"]) {
+      const r = run("analyze.ts", ["checkout-redesign", "--sql", "--dialect", dialect], { BIGQUERY_PROJECT: "acme", BIGQUERY_DATASET: "product" });
+      expect(r.code, r.stderr).toBe(0);
+      const statements = r.stdout.split(/^;$/m).map((s) => s.trim()).filter(Boolean);
+      expect(statements).toHaveLength(3); // aggregates + two time series
+      for (const s of statements) expect(s).toMatch(/SELECT/);
+      if (dialect === "bigquery") {
+        expect(r.stdout).toContain("`acme.product.events`");
+        expect(r.stdout).toMatch(/@experiment_key/);
+        expect(r.stdout).not.toMatch(/\$experiment_key/);
+      } else {
+        expect(r.stdout).toMatch(/\$experiment_key/);
+      }
+    }
+    expect(await prisma.snapshot.count()).toBe(before);
+  });
+
+  it("analyses and --json prints the results document", () => {
+    const r = run("analyze.ts", ["checkout-redesign", "--json"]);
+    expect(r.code, r.stderr).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.experiment.id).toBe("checkout-redesign");
+    expect(doc.snapshot.status).toBe("succeeded");
+    expect(doc.metrics.map((m: { key: string }) => m.key)).toEqual(["purchases", "revenue", "add_to_cart", "sessions"]);
+    expect(doc.users).toHaveLength(2);
+    expect(r.stdout).not.toMatch(/NaN|Infinity/);
+  });
+
+  it("an unknown id is a clear error with exit code 2", () => {
+    const r = run("analyze.ts", ["nope"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/no experiment with id "nope"/);
+    expect(r.stderr).not.toMatch(/\bat .+:\d+:\d+/);
+  });
+});
+
+describe("npm run metric:check", () => {
+  it("verifies a registered metric's contract", () => {
+    const r = run("metric-check.ts", ["active_days"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/OK: one row per user/);
+    expect(r.stdout).toMatch(/n_active_days BIGINT/);
+  });
+
+  it("names an unknown metric and lists the registered ones", () => {
+    const r = run("metric-check.ts", ["no_such_metric"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/unknown metric "no_such_metric"; registered: .*purchases/);
+  });
+});
