@@ -93,3 +93,27 @@ describe("npm run metric:check", () => {
     expect(r.stderr).toMatch(/unknown metric "no_such_metric"; registered: .*purchases/);
   });
 });
+
+describe("npm run stats", () => {
+  it("is a filter: stdout is exactly the JSON answer (no npm banner)", () => {
+    const request = {
+      variants: [{ id: "control", weight: 1, users: 10000 }, { id: "treatment", weight: 1, users: 10050 }],
+      metrics: [{ key: "orders", type: "proportion", data: { control: { n: 10000, sum: 1000 }, treatment: { n: 10050, sum: 1100 } } }],
+    };
+    const r = spawnSync("npm", ["run", "stats"], { input: JSON.stringify(request), encoding: "utf8", timeout: 60_000 });
+    expect(r.status, r.stderr).toBe(0);
+    const answer = JSON.parse(r.stdout);
+    expect(answer.metrics[0].variants[1].id).toBe("treatment");
+    expect(answer.srm.mismatch).toBe(false);
+  });
+
+  it("bad input: exit code 2 and one line on stderr naming the field", () => {
+    const r = spawnSync("npm", ["run", "stats"], { input: '{"alpha": 2, "variants": [], "metrics": []}', encoding: "utf8", timeout: 60_000 });
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe("");
+    const lines = r.stderr.trim().split("\n").filter((l) => !l.startsWith("npm warn"));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/alpha/);
+  });
+});
+
