@@ -9,7 +9,12 @@ export default async function ExperimentsPage() {
   const rows = await listOverview();
   return (
     <section>
-      <h1>Experiments</h1>
+      <div className="title-row">
+        <h1>Experiments</h1>
+        <Link className="button primary" href="/experiments/new">
+          New experiment
+        </Link>
+      </div>
       {rows.length === 0 ? (
         <p className="muted">
           No experiments yet. Run <code>npm run seed</code> to register the demo experiments.

@@ -1,13 +1,28 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { getExperiment } from "@/lib/analysis/experiments";
-import { loadResultsDocument } from "@/lib/analysis/results-document";
-import { viewFromParams } from "@/lib/analysis/view-params";
-import { formatBytes, formatDuration, formatInteger, formatPLabel } from "@/lib/format";
+import { snapshotHistory } from "@/lib/analysis/snapshots";
+import { displayFromParams, viewFromParams } from "@/lib/analysis/view-params";
+import { bytesText } from "@/lib/ui/export";
+import { formatDuration, formatInteger, formatLift, formatPercent, formatPLabel } from "@/lib/format";
+import {
+  CORRECTION_LABELS,
+  extrasOf,
+  levelPercent,
+  ROLE_ORDER,
+  allRows,
+  visibleRows,
+} from "@/lib/ui/results-view";
 import { LocalTime } from "@/app/components/local-time";
-import { ForestPlot, type ForestRow } from "./forest-plot";
+import { ExportRegistry } from "@/app/components/export-registry";
+import { ExportBar } from "./export-bar";
+import { ForestPlot } from "./forest-plot";
+import { SnapshotHistory } from "./history";
+import { loadDocument } from "./load-document";
 import { MetricTable } from "./metric-table";
 import { RefreshButton } from "./refresh-button";
+import { TimeseriesChart } from "./timeseries-chart";
+import { SegmentPicker, ViewControls } from "./view-controls";
 
 export const dynamic = "force-dynamic";
 
@@ -19,161 +34,292 @@ export async function generateMetadata({ params }: Props) {
   return { title: exp ? `${exp.name} · Experiment results` : "Not found" };
 }
 
-const ROLES = [
-  { role: "primary", title: "Primary metrics" },
-  { role: "secondary", title: "Secondary metrics" },
-  { role: "guardrail", title: "Guardrail metrics" },
-] as const;
-
 export default async function ExperimentPage({ params, searchParams }: Props) {
   const { id } = await params;
   const exp = await getExperiment(decodeURIComponent(id));
   if (!exp) notFound();
-  const view = viewFromParams(await searchParams);
-  const doc = await loadResultsDocument(exp, view);
-  const control = doc.experiment.controlVariant;
-  const level = Math.round((1 - view.alpha) * 100);
+  const sp = await searchParams;
+  const view = viewFromParams(sp);
+  const display = displayFromParams(sp);
+  const [doc, history] = await Promise.all([loadDocument(exp, view, display.segment), snapshotHistory(exp.id, 20)]);
+  const extras = extrasOf(doc);
+  const e = doc.experiment;
+  const control = e.controlVariant;
+  const level = levelPercent(view.alpha);
+  const multiVariant = e.variants.length > 2;
+  const treatments = e.variants.map((v, index) => ({ key: v.key, name: v.name, index })).filter((v) => v.key !== control);
+  const metricList = doc.metrics.map((m) => ({ key: m.key, name: m.name }));
 
-  const forestRows: ForestRow[] = doc.metrics.flatMap((m) =>
-    m.variants
-      .filter((v) => v.id !== control)
-      .map((v) => ({
-        label: doc.experiment.variants.length > 2 ? `${m.name} · ${v.name}` : m.name,
-        metric: m.name,
-        variant: v.name,
-        estimate: v.relative?.estimate ?? null,
-        ciLow: v.relative?.ciLow ?? null,
-        ciHigh: v.relative?.ciHigh ?? null,
-        ci68Low: v.intervals?.find((i) => i.level === 0.68)?.relative.ciLow ?? null,
-        ci68High: v.intervals?.find((i) => i.level === 0.68)?.relative.ciHigh ?? null,
-        pValue: v.adjustedPValue ?? v.pValue ?? null,
-        controlMean: m.variants.find((c) => c.id === control)?.mean ?? null,
-        variantMean: v.mean,
-        n: v.n,
-        statistic: m.statistic,
-      })),
-  );
+  const everyRow = allRows(doc, display.mode);
+  const rows = visibleRows(doc, display);
+  const failingGuardrails = everyRow.filter((r) => r.role === "guardrail" && r.verdict === "lose");
+  const visibleMetricKeys = new Set(rows.map((r) => r.metricKey));
+  const shownMetrics = metricList.filter((m) => display.metrics === null || display.metrics.includes(m.key));
+  const shownTreatments = treatments.filter((t) => display.variants === null || display.variants.includes(t.key));
+  const segmentInfo = extras.segments.find((s) => s.id === extras.segment);
+  const segmentLabel = segmentInfo && segmentInfo.dimension !== "all" ? segmentInfo.label : "All users";
+  const totalUsers = doc.users.reduce((a, u) => a + u.users, 0);
+  const totalWeight = e.variants.reduce((a, v) => a + v.weight, 0);
+  const viewSummary = [
+    `${level}% and 68% intervals`,
+    view.correction === "none" ? "no correction" : `${CORRECTION_LABELS[view.correction]} correction`,
+    view.sequential ? "sequential" : "fixed horizon",
+    view.cuped ? "CUPED" : "no CUPED",
+    segmentLabel,
+  ].join(" · ");
+  const current = { view, display };
+  const levelSummary = `${level}% intervals · ${view.sequential ? "sequential" : "fixed horizon"} · no CUPED, no correction (per-day lifts)`;
+  const fileStem = `${e.id}${extras.segment !== "all" ? `-${extras.segment}` : ""}`;
 
   return (
-    <article>
-      <p className="muted">
-        <Link href="/experiments">Experiments</Link> / {exp.id}
-      </p>
-      <h1>{doc.experiment.name}</h1>
-      {doc.experiment.hypothesis ? <p className="hypothesis">{doc.experiment.hypothesis}</p> : null}
-      <dl className="facts">
-        <div>
-          <dt>Status</dt>
-          <dd>
-            <span className={`badge ${doc.experiment.status}`}>{doc.experiment.status}</span>
-          </dd>
+    <ExportRegistry>
+      <article className="dashboard">
+        <p className="muted breadcrumb">
+          <Link href="/experiments">Experiments</Link> / {exp.id}
+        </p>
+        <div className="title-row">
+          <h1>{e.name}</h1>
+          <span className={`badge ${e.status}`} data-testid="experiment-status">
+            {e.status}
+          </span>
         </div>
-        <div>
-          <dt>Owner</dt>
-          <dd>{doc.experiment.owner || "—"}</dd>
-        </div>
-        <div>
-          <dt>Dates</dt>
-          <dd>
-            {doc.experiment.startDate} → {doc.experiment.endDate ?? "ongoing"}
-          </dd>
-        </div>
-        <div>
-          <dt>Excluded users (seen in several variants)</dt>
-          <dd data-testid="excluded-users">{formatInteger(doc.excludedUsers)}</dd>
-        </div>
-        <div>
-          <dt>Last analysis</dt>
-          <dd>
-            {doc.snapshot ? (
-              <>
-                <LocalTime iso={doc.snapshot.finishedAt ?? doc.snapshot.startedAt} /> · {formatDuration(doc.snapshot.durationMs)}
-                {doc.snapshot.bytesProcessed !== null ? ` · ${formatBytes(doc.snapshot.bytesProcessed)} scanned` : ""}
-              </>
-            ) : (
-              "never"
-            )}
-          </dd>
-        </div>
-      </dl>
-      <RefreshButton experimentId={exp.id} />
-
-      {doc.lastFailure ? (
-        <div className="banner error" role="alert">
-          <strong>The latest analysis failed</strong> (<LocalTime iso={doc.lastFailure.startedAt} />). The results below are
-          from the last successful analysis.
-          <pre>{doc.lastFailure.error}</pre>
-        </div>
-      ) : null}
-
-      {doc.srm?.mismatch ? (
-        <div className="banner" role="alert" data-testid="srm-banner">
-          <strong>Sample ratio mismatch.</strong> The users per variant differ from the planned split more than chance
-          allows (χ² test, {formatPLabel(doc.srm.pValue)}). The assignment or the exposure logging is likely broken, so
-          the results below may be biased: check the assignment code, bot filtering and whether one variant logs
-          exposures differently before trusting them.
-        </div>
-      ) : null}
-
-      {!doc.snapshot ? (
-        <p className="muted">This experiment has not been analysed successfully yet. Use “Refresh analysis”.</p>
-      ) : (
-        <>
-          <h2>Users per variant</h2>
-          <div className="table-wrap">
-            <table data-testid="users-table">
-              <thead>
-                <tr>
-                  <th>Variant</th>
-                  <th className="num">Planned share</th>
-                  <th className="num">Users</th>
-                </tr>
-              </thead>
-              <tbody>
-                {doc.users.map((u) => {
-                  const weights = doc.experiment.variants.reduce((a, v) => a + v.weight, 0);
-                  const w = doc.experiment.variants.find((v) => v.key === u.variant)?.weight ?? 0;
-                  return (
-                    <tr key={u.variant}>
-                      <td>
-                        {u.name} {u.variant === control ? <span className="badge">control</span> : null}
-                      </td>
-                      <td className="num">{weights > 0 ? `${((100 * w) / weights).toFixed(1)}%` : "—"}</td>
-                      <td className="num">{formatInteger(u.users)}</td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
+        {e.hypothesis ? <p className="hypothesis">{e.hypothesis}</p> : null}
+        <dl className="facts">
+          <div>
+            <dt>Owner</dt>
+            <dd>{e.owner || "—"}</dd>
           </div>
+          <div>
+            <dt>Dates</dt>
+            <dd>
+              {e.startDate} → {e.endDate ?? "ongoing"}
+              {exp.windowDays ? <div className="muted small">{exp.windowDays}-day metric window per user</div> : null}
+            </dd>
+          </div>
+          <div>
+            <dt>Users per variant</dt>
+            <dd data-testid="users-summary">
+              {doc.users.length === 0
+                ? "—"
+                : doc.users.map((u) => (
+                    <div key={u.variant}>
+                      {u.name}: {formatInteger(u.users)}
+                    </div>
+                  ))}
+            </dd>
+          </div>
+          <div>
+            <dt>Excluded users (seen in several variants)</dt>
+            <dd data-testid="excluded-users">{formatInteger(doc.excludedUsers)}</dd>
+          </div>
+          <div>
+            <dt>Last analysis</dt>
+            <dd data-testid="last-analysis">
+              {doc.snapshot ? (
+                <>
+                  <LocalTime iso={doc.snapshot.finishedAt ?? doc.snapshot.startedAt} />
+                  <div className="muted small">
+                    {formatDuration(doc.snapshot.durationMs)} · {bytesText(doc.snapshot.bytesProcessed)} · {doc.snapshot.warehouse}
+                  </div>
+                </>
+              ) : (
+                "never"
+              )}
+            </dd>
+          </div>
+        </dl>
+        <div className="toolbar page-actions">
+          <RefreshButton experimentId={exp.id} label={doc.snapshot || doc.lastFailure ? "Refresh analysis" : "Analyse now"} />
+          <Link className="button" href={`/experiments/${encodeURIComponent(exp.id)}/edit`}>
+            Edit experiment
+          </Link>
+          <a className="button" href={`/api/experiments/${encodeURIComponent(exp.id)}/results`}>
+            JSON
+          </a>
+        </div>
 
-          <h2>Relative lift with {level}% and 68% intervals</h2>
-          <ForestPlot rows={forestRows} title={`${doc.experiment.name}: relative lift vs control`} />
+        {doc.lastFailure ? (
+          <div className="banner error" role="alert" data-testid="failure-banner">
+            <strong>The latest analysis failed</strong> (<LocalTime iso={doc.lastFailure.startedAt} />
+            ). {doc.snapshot ? "The results below are from the last successful analysis." : "There is no successful analysis yet."}{" "}
+            <Link href={`/experiments/${encodeURIComponent(exp.id)}/snapshots/${doc.lastFailure.id}`}>See its SQL</Link>
+            <pre>{doc.lastFailure.error}</pre>
+          </div>
+        ) : null}
 
-          {ROLES.map(({ role, title }) => {
-            const metrics = doc.metrics.filter((m) => m.role === role);
-            if (metrics.length === 0) return null;
-            return (
-              <section key={role}>
-                <h2>{title}</h2>
-                {metrics.map((m) => (
-                  <MetricTable key={m.key} metric={m} control={control} level={level} correction={view.correction} />
-                ))}
-              </section>
-            );
-          })}
-          {doc.warnings.length > 0 ? (
-            <details className="panel">
-              <summary>Notes from the stats engine ({doc.warnings.length})</summary>
-              <ul>
-                {doc.warnings.map((w, i) => (
-                  <li key={i}>{w}</li>
-                ))}
-              </ul>
-            </details>
-          ) : null}
-        </>
-      )}
-    </article>
+        {doc.srm?.mismatch ? (
+          <div className="banner" role="alert" data-testid="srm-banner">
+            <strong>
+              <span aria-hidden="true">⚠ </span>Sample ratio mismatch.
+            </strong>{" "}
+            The users per variant differ from the planned split more than chance allows (χ² test, {formatPLabel(doc.srm.pValue)}
+            ). The assignment or the exposure logging is likely broken, so the results below may be biased: check the
+            assignment code, bot filtering and whether one variant logs exposures differently before trusting them.
+          </div>
+        ) : null}
+
+        {failingGuardrails.length > 0 ? (
+          <div className="banner loud" role="alert" data-testid="guardrail-banner">
+            <strong>
+              <span aria-hidden="true">⚠ </span>Guardrail failing.
+            </strong>{" "}
+            {failingGuardrails.map((r, i) => (
+              <span key={`${r.metricKey}-${r.variantKey}`}>
+                {i > 0 ? "; " : ""}
+                {r.metricName} got worse with {r.variantName} (
+                {formatLift(r.relative.estimate, r.relative.ciLow, r.relative.ciHigh, true)})
+              </span>
+            ))}
+            . Do not ship without understanding why.
+          </div>
+        ) : null}
+
+        {!doc.snapshot ? (
+          <section className="panel" data-testid="not-analysed">
+            <h2>No results yet</h2>
+            <p>
+              This experiment has not been analysed successfully yet. “{doc.lastFailure ? "Refresh analysis" : "Analyse now"}” runs
+              one query in the warehouse and stores a snapshot; the results then appear here.
+            </p>
+          </section>
+        ) : (
+          <>
+            <ViewControls current={current} metrics={metricList} treatments={treatments} />
+            <SegmentPicker current={current} segments={extras.segments} />
+            {extras.segment !== "all" ? (
+              <p className="segment-note" data-testid="segment-note">
+                Showing <strong>{segmentLabel}</strong>: {formatInteger(totalUsers)} users. Lifts, users and the SRM check are
+                for this segment only.
+              </p>
+            ) : null}
+
+            <section aria-labelledby="users-heading">
+              <h2 id="users-heading">Users per variant</h2>
+              <div className="table-wrap">
+                <table data-testid="users-table">
+                  <thead>
+                    <tr>
+                      <th scope="col">Variant</th>
+                      <th scope="col" className="num">
+                        Planned share
+                      </th>
+                      <th scope="col" className="num">
+                        Observed share
+                      </th>
+                      <th scope="col" className="num">
+                        Users
+                      </th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {doc.users.map((u) => {
+                      const w = e.variants.find((v) => v.key === u.variant)?.weight ?? 0;
+                      return (
+                        <tr key={u.variant}>
+                          <th scope="row">
+                            {u.name} {u.variant === control ? <span className="badge">control</span> : null}
+                          </th>
+                          <td className="num">{totalWeight > 0 ? formatPercent(w / totalWeight, 1) : "—"}</td>
+                          <td className="num">{totalUsers > 0 ? formatPercent(u.users / totalUsers, 1) : "—"}</td>
+                          <td className="num">{formatInteger(u.users)}</td>
+                        </tr>
+                      );
+                    })}
+                  </tbody>
+                </table>
+              </div>
+            </section>
+
+            <section aria-labelledby="lift-heading">
+              <h2 id="lift-heading">Lift by metric</h2>
+              <ForestPlot
+                rows={rows}
+                display={display.display}
+                level={level}
+                correction={view.correction}
+                title={`${display.display === "relative" ? "Relative" : "Absolute"} lift vs control with ${level}% and 68% intervals`}
+                subtitle={viewSummary}
+                exportPrefix={e.name}
+                fileStem={`${fileStem}-forest-plot`}
+                treatments={treatments}
+                multiVariant={multiVariant}
+              />
+            </section>
+
+            <section aria-labelledby="time-heading">
+              <h2 id="time-heading">Over time</h2>
+              <TimeseriesChart
+                experimentId={e.id}
+                segment="all"
+                subtitle={
+                  extras.segment !== "all"
+                    ? `All users: the time series is not split by segment. ${levelSummary}`
+                    : levelSummary
+                }
+                sets={extras.timeseries}
+                metrics={shownMetrics}
+                treatments={shownTreatments}
+                initialAxis={display.timeseries}
+                initialMetric={display.tsMetric}
+                level={level}
+                exportPrefix={e.name}
+                fileStem={`${fileStem}-timeseries`}
+              />
+            </section>
+
+            <section aria-labelledby="results-heading" data-testid="results">
+              <div className="section-head">
+                <h2 id="results-heading">Results</h2>
+                <ExportBar doc={doc} rows={rows} mode={display.mode} segment={extras.segment} segmentLabel={segmentLabel} />
+              </div>
+              <p className="muted small">
+                {viewSummary}. {display.mode === "bayesian" ? "Verdict: chance to win above " : "Verdict: the interval excludes zero at "}
+                {display.mode === "bayesian" ? `${level}% (win) or below ${formatPercent(view.alpha, 0)} (lose)` : `${level}%`}.
+              </p>
+              {rows.length === 0 ? (
+                <p className="muted" data-testid="no-rows">
+                  No metric matches the filters{display.significantOnly ? " (none is significant in this view)" : ""}.
+                </p>
+              ) : null}
+              {ROLE_ORDER.map(({ role, title }) => {
+                const keys = doc.metrics.filter((m) => m.role === role && visibleMetricKeys.has(m.key)).map((m) => m.key);
+                if (keys.length === 0) return null;
+                return (
+                  <section key={role} className={`role-section ${role}`}>
+                    <h2>{title}</h2>
+                    {keys.map((key) => (
+                      <MetricTable
+                        key={key}
+                        rows={rows.filter((r) => r.metricKey === key)}
+                        level={level}
+                        correction={view.correction}
+                        display={display.display}
+                        mode={display.mode}
+                      />
+                    ))}
+                  </section>
+                );
+              })}
+            </section>
+
+            {doc.warnings.length > 0 ? (
+              <details className="panel">
+                <summary>Notes from the stats engine ({doc.warnings.length})</summary>
+                <ul>
+                  {doc.warnings.map((w, i) => (
+                    <li key={i}>{w}</li>
+                  ))}
+                </ul>
+              </details>
+            ) : null}
+          </>
+        )}
+
+        <section aria-labelledby="history-heading">
+          <h2 id="history-heading">History</h2>
+          <SnapshotHistory experimentId={exp.id} snapshots={history} shownId={doc.snapshot?.id ?? null} />
+        </section>
+      </article>
+    </ExportRegistry>
   );
 }

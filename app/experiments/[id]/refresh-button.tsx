@@ -3,11 +3,12 @@
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 
-export function RefreshButton({ experimentId }: { experimentId: string }) {
+/** Runs a new analysis (POST …/refresh) and re-renders the page with its results. */
+export function RefreshButton({ experimentId, label = "Refresh analysis" }: { experimentId: string; label?: string }) {
   const router = useRouter();
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
-  const [, startTransition] = useTransition();
+  const [refreshing, startTransition] = useTransition();
 
   async function refresh() {
     setBusy(true);
@@ -24,16 +25,17 @@ export function RefreshButton({ experimentId }: { experimentId: string }) {
     }
   }
 
+  const working = busy || refreshing;
   return (
-    <div className="toolbar">
-      <button className="primary" onClick={refresh} disabled={busy} aria-busy={busy}>
-        {busy ? "Analysing…" : "Refresh analysis"}
+    <>
+      <button className="primary" onClick={refresh} disabled={working} aria-busy={working}>
+        {working ? "Analysing…" : label}
       </button>
       {message ? (
-        <span role="status" className="muted">
+        <span role="status" className="error-text">
           {message}
         </span>
       ) : null}
-    </div>
+    </>
   );
 }

@@ -1,14 +1,28 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { getExperiment } from "@/lib/analysis/experiments";
-import { loadResultsDocument } from "@/lib/analysis/results-document";
-import { viewFromParams } from "@/lib/analysis/view-params";
+import { displayFromParams, paramsFromSearch, viewFromParams } from "@/lib/analysis/view-params";
+import { allRows } from "@/lib/ui/results-view";
+import { loadDocument } from "@/app/experiments/[id]/load-document";
 
 export const dynamic = "force-dynamic";
 
+/**
+ * Every number of the dashboard for the view in the query string (alpha, correction, sequential,
+ * cuped, segment; display options are echoed): the results document, plus `rows`, one per metric
+ * and treatment variant with the verdict and the direction-aware chance to win the page shows.
+ */
 export async function GET(req: NextRequest, { params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  const exp = await getExperiment(id);
-  if (!exp) return NextResponse.json({ error: `no experiment with id "${id}"` }, { status: 404 });
-  const view = viewFromParams(Object.fromEntries(req.nextUrl.searchParams));
-  return NextResponse.json(await loadResultsDocument(exp, view));
+  try {
+    const exp = await getExperiment(id);
+    if (!exp) return NextResponse.json({ error: `no experiment with id "${id}"` }, { status: 404 });
+    const query = paramsFromSearch(req.nextUrl.searchParams);
+    const view = viewFromParams(query);
+    const display = displayFromParams(query);
+    const doc = await loadDocument(exp, view, display.segment);
+    return NextResponse.json({ ...doc, display, rows: allRows(doc, display.mode) });
+  } catch (err) {
+    console.error(err);
+    return NextResponse.json({ error: "the results could not be loaded; see the server log" }, { status: 500 });
+  }
 }

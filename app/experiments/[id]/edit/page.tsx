@@ -1,0 +1,33 @@
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { getExperiment } from "@/lib/analysis/experiments";
+import { formValuesFrom } from "@/lib/analysis/experiment-form";
+import { allMetrics } from "@/lib/metrics/registry";
+import { ExperimentEditor } from "../../experiment-editor";
+
+export const dynamic = "force-dynamic";
+
+type Props = { params: Promise<{ id: string }> };
+
+export async function generateMetadata({ params }: Props) {
+  const { id } = await params;
+  const exp = await getExperiment(decodeURIComponent(id));
+  return { title: exp ? `Edit ${exp.name} · Experiment results` : "Not found" };
+}
+
+export default async function EditExperimentPage({ params }: Props) {
+  const { id } = await params;
+  const exp = await getExperiment(decodeURIComponent(id));
+  if (!exp) notFound();
+  const metrics = allMetrics().map((m) => ({ key: m.key, name: m.name, description: m.description, statistic: m.statistic }));
+  return (
+    <article>
+      <p className="muted breadcrumb">
+        <Link href="/experiments">Experiments</Link> / <Link href={`/experiments/${encodeURIComponent(exp.id)}`}>{exp.name}</Link> / edit
+      </p>
+      <h1>Edit {exp.name}</h1>
+      <p className="muted">Saving changes the definition; existing snapshots stay as they were. Analyse again to see the new setup.</p>
+      <ExperimentEditor mode="edit" initial={formValuesFrom(exp)} metrics={metrics} />
+    </article>
+  );
+}

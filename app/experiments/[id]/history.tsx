@@ -1,0 +1,71 @@
+import Link from "next/link";
+import type { SnapshotRow } from "@/lib/analysis/snapshots";
+import { formatBytes, formatDuration, formatInteger } from "@/lib/format";
+import { LocalTime } from "@/app/components/local-time";
+
+/** Past analyses: when, how long, how much was scanned, and how each one ended. */
+export function SnapshotHistory({
+  experimentId,
+  snapshots,
+  shownId,
+}: {
+  experimentId: string;
+  snapshots: SnapshotRow[];
+  shownId: number | null;
+}) {
+  if (snapshots.length === 0) return <p className="muted">No analyses yet.</p>;
+  return (
+    <div className="table-wrap">
+      <table data-testid="snapshot-history">
+        <thead>
+          <tr>
+            <th scope="col">Snapshot</th>
+            <th scope="col">Started</th>
+            <th scope="col">Status</th>
+            <th scope="col" className="num">
+              Duration
+            </th>
+            <th scope="col" className="num">
+              Bytes scanned
+            </th>
+            <th scope="col" className="num">
+              Rows returned
+            </th>
+            <th scope="col">Warehouse</th>
+            <th scope="col">Query</th>
+          </tr>
+        </thead>
+        <tbody>
+          {snapshots.map((s) => (
+            <tr key={s.id} data-status={s.status}>
+              <th scope="row">
+                #{s.id}
+                {s.id === shownId ? <span className="badge">shown</span> : null}
+              </th>
+              <td>
+                <LocalTime iso={s.startedAt.toISOString()} />
+              </td>
+              <td>
+                <span className={`badge ${s.status}`}>{s.status}</span>
+                {s.error ? <div className="error-text small history-error">{s.error.split("\n")[0]?.slice(0, 160)}</div> : null}
+              </td>
+              <td className="num">{formatDuration(s.durationMs)}</td>
+              <td className="num">{formatBytes(s.bytesProcessed === null ? null : Number(s.bytesProcessed))}</td>
+              <td className="num">{formatInteger(s.rowCount)}</td>
+              <td>{s.warehouse}</td>
+              <td>
+                {s.sql ? (
+                  <Link href={`/experiments/${encodeURIComponent(experimentId)}/snapshots/${s.id}`}>
+                    SQL<span className="sr-only"> of snapshot #{s.id}</span>
+                  </Link>
+                ) : (
+                  <span className="muted">—</span>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

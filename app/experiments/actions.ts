@@ -1,0 +1,42 @@
+"use server";
+
+import { redirect } from "next/navigation";
+import { getExperiment, saveExperiment } from "@/lib/analysis/experiments";
+import { validateExperimentForm, type FieldErrors } from "@/lib/analysis/experiment-form";
+import { allMetrics } from "@/lib/metrics/registry";
+
+export interface SaveState {
+  errors: FieldErrors;
+  /** a form-wide message (e.g. the database refused); never a stack trace */
+  message: string | null;
+}
+
+/**
+ * Creates (mode "create": the id must be new) or replaces (mode "edit": the id is the page's) an
+ * experiment. Invalid input saves nothing and returns a message per field.
+ */
+export async function saveExperimentAction(mode: "create" | "edit", originalId: string | null, values: unknown): Promise<SaveState> {
+  const result = validateExperimentForm(
+    values,
+    allMetrics().map((m) => m.key),
+  );
+  if (!result.ok) return { errors: result.errors, message: "Some fields need attention." };
+  const input = result.input;
+  try {
+    const existing = await getExperiment(input.id);
+    if (mode === "create" && existing) {
+      return { errors: { id: `An experiment with the id “${input.id}” already exists` }, message: "Some fields need attention." };
+    }
+    if (mode === "edit") {
+      if (!originalId || originalId !== input.id) {
+        return { errors: { id: "The id of an existing experiment cannot change" }, message: "Some fields need attention." };
+      }
+      if (!existing) return { errors: {}, message: "This experiment no longer exists." };
+    }
+    await saveExperiment(input);
+  } catch (err) {
+    console.error(err);
+    return { errors: {}, message: "The experiment could not be saved. Please try again; the details are in the server log." };
+  }
+  redirect(`/experiments/${encodeURIComponent(input.id)}`);
+}

@@ -1,0 +1,78 @@
+import { describe, expect, it } from "vitest";
+import { DEFAULT_VIEW } from "@/lib/analysis/stats-request";
+import {
+  DEFAULT_DISPLAY,
+  displayFromParams,
+  paramsFromSearch,
+  searchFromView,
+  stateFromSearch,
+  viewFromParams,
+} from "@/lib/analysis/view-params";
+
+describe("view and display params", () => {
+  it("defaults when nothing is given, and an empty query for the defaults", () => {
+    expect(viewFromParams({})).toEqual(DEFAULT_VIEW);
+    expect(displayFromParams({})).toEqual(DEFAULT_DISPLAY);
+    expect(searchFromView(DEFAULT_VIEW, DEFAULT_DISPLAY).toString()).toBe("");
+  });
+
+  it("parses every display option", () => {
+    const d = displayFromParams({
+      display: "absolute",
+      mode: "bayesian",
+      metrics: "signups,shares",
+      variants: ["a", "b"],
+      sig: "1",
+      segment: "platform:ios",
+      ts: "calendar",
+      tsMetric: "shares",
+    });
+    expect(d).toEqual({
+      display: "absolute",
+      mode: "bayesian",
+      metrics: ["signups", "shares"],
+      variants: ["a", "b"],
+      significantOnly: true,
+      segment: "platform:ios",
+      timeseries: "calendar",
+      tsMetric: "shares",
+    });
+  });
+
+  it("falls back to the default for each bad value, independently", () => {
+    const d = displayFromParams({ display: "sideways", mode: "bayesian", metrics: ",, ,", sig: "yes", segment: "a b", ts: "weekly" });
+    expect(d.display).toBe("relative");
+    expect(d.mode).toBe("bayesian");
+    expect(d.metrics).toBeNull();
+    expect(d.significantOnly).toBe(false);
+    expect(d.segment).toBe("all");
+    expect(d.timeseries).toBe("exposure");
+    expect(viewFromParams({ alpha: "2", correction: "bonferroni", sequential: "1" })).toEqual({
+      ...DEFAULT_VIEW,
+      sequential: true,
+    });
+  });
+
+  it("round-trips through the URL", () => {
+    const view = { alpha: 0.1, correction: "bh" as const, sequential: true, cuped: false };
+    const display = {
+      ...DEFAULT_DISPLAY,
+      display: "absolute" as const,
+      mode: "bayesian" as const,
+      metrics: ["signups", "shares"],
+      variants: ["gamified"],
+      significantOnly: true,
+      segment: "country:US",
+      timeseries: "calendar" as const,
+      tsMetric: "signups",
+    };
+    const search = new URLSearchParams(searchFromView(view, display).toString());
+    expect(stateFromSearch(search)).toEqual({ view, display });
+  });
+
+  it("keeps repeated keys as lists", () => {
+    const params = paramsFromSearch(new URLSearchParams("metrics=a&metrics=b&alpha=0.2"));
+    expect(params).toEqual({ metrics: ["a", "b"], alpha: "0.2" });
+    expect(displayFromParams(params).metrics).toEqual(["a", "b"]);
+  });
+});
