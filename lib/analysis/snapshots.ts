@@ -19,6 +19,11 @@ export async function snapshotHistory(experimentId: string, take = 20): Promise<
   return prisma.snapshot.findMany({ where: { experimentId }, orderBy: [{ startedAt: "desc" }, { id: "desc" }], take });
 }
 
+/** One snapshot of one experiment (null when the id is not that experiment's). */
+export async function getSnapshot(experimentId: string, id: number): Promise<SnapshotRow | null> {
+  return prisma.snapshot.findFirst({ where: { id, experimentId } });
+}
+
 export function parseSufficientStats(s: SnapshotRow): SufficientStats | null {
   return s.sufficientStats ? (JSON.parse(s.sufficientStats) as SufficientStats) : null;
 }

@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { prisma } from "@/lib/db";
 import { getExperiment } from "@/lib/analysis/experiments";
+import { getSnapshot } from "@/lib/analysis/snapshots";
 import { formatBytes, formatDuration, formatInteger } from "@/lib/format";
 import { LocalTime } from "@/app/components/local-time";
 import { CopyButton } from "@/app/components/copy-button";
@@ -15,7 +15,7 @@ async function load(id: string, snapshotId: string) {
   if (!Number.isSafeInteger(sid) || sid <= 0) return null;
   const [exp, snapshot] = await Promise.all([
     getExperiment(id),
-    prisma.snapshot.findFirst({ where: { id: sid, experimentId: id } }),
+    getSnapshot(id, sid),
   ]);
   return exp && snapshot ? { exp, snapshot } : null;
 }
