@@ -7,6 +7,7 @@ import { runAnalysis } from "@/lib/analysis/run-analysis";
 import { analysisStatements, formatStatements } from "@/lib/analysis/sql/statements";
 import { formatResultsTable } from "@/lib/analysis/format-text";
 import { dialectFor } from "@/lib/warehouse";
+import { warehouseKind } from "@/lib/warehouse/config";
 import { fail, main } from "./cli";
 
 const USAGE = "usage: npm run analyze -- <experiment-id> [--json] [--sql] [--dialect duckdb|bigquery]\n       npm run analyze -- --list";
@@ -36,7 +37,7 @@ main(async () => {
   }
   const id = positionals[0];
   if (!id || positionals.length > 1) fail(USAGE, 2);
-  const dialect = values.dialect ?? (process.env.WAREHOUSE === "bigquery" ? "bigquery" : "duckdb");
+  const dialect = values.dialect ?? warehouseKind();
   if (dialect !== "duckdb" && dialect !== "bigquery") fail(`--dialect must be duckdb or bigquery (got "${dialect}")`, 2);
   const exp = await getExperiment(id);
   if (!exp) fail(`no experiment with id "${id}"; \`npm run analyze -- --list\` shows the ids`, 2);
@@ -46,15 +47,12 @@ main(async () => {
     console.log(formatStatements(analysisStatements(planFor(exp), dialectFor(dialect)), true));
     return;
   }
-  if (dialect !== (process.env.WAREHOUSE ?? "duckdb")) {
+  if (dialect !== warehouseKind()) {
     fail(`--dialect ${dialect} runs only with --sql; set WAREHOUSE=${dialect} to analyse there`, 2);
   }
   const snapshot = await runAnalysis(exp.id);
-  const doc = await loadResultsDocument(exp);
-  if (values.json) {
-    console.log(JSON.stringify(doc, null, 2));
-  } else {
-    console.log(formatResultsTable(doc));
-  }
+  // never print the previous snapshot's numbers as if they were this run's
   if (snapshot.status !== "succeeded") fail(`analysis failed (snapshot ${snapshot.id}): ${snapshot.error}`);
+  const doc = await loadResultsDocument(exp);
+  console.log(values.json ? JSON.stringify(doc, null, 2) : formatResultsTable(doc));
 });

@@ -4,10 +4,11 @@ export function fail(message: string, code = 1): never {
   process.exit(code);
 }
 
-export function wholeNumber(name: string, value: string | undefined, fallback: number): number {
+export function wholeNumber(name: string, value: string | undefined, fallback: number, min = 0): number {
   if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) fail(`--${name} must be a whole number (got "${value}")`, 2);
+  const n = /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n)) fail(`--${name} must be a whole number (got "${value}")`, 2);
+  if (n < min) fail(`--${name} must be at least ${min} (got ${n})`, 2);
   return n;
 }
 

@@ -19,8 +19,8 @@ main(async () => {
   }
   if (values.help) return void console.log(USAGE);
   const options = {
-    users: wholeNumber("users", values.users, DEFAULT_SEED.users),
-    days: wholeNumber("days", values.days, DEFAULT_SEED.days),
+    users: wholeNumber("users", values.users, DEFAULT_SEED.users, 100),
+    days: wholeNumber("days", values.days, DEFAULT_SEED.days, 7),
     seed: wholeNumber("seed", values.seed, DEFAULT_SEED.seed),
   };
   const file = duckdbPath();

@@ -3,12 +3,9 @@
 import { isValid, parseISO } from "date-fns";
 import { z } from "zod";
 import type { ExperimentInput, ExperimentWithParts, Role } from "./experiments";
+import { parseSegments, SEGMENT_DIMENSIONS, SEGMENT_LABELS } from "./segments";
 
-export const SEGMENT_OPTIONS = [
-  { key: "platform", label: "Platform" },
-  { key: "country", label: "Country" },
-  { key: "user_type", label: "New vs existing users" },
-] as const;
+export const SEGMENT_OPTIONS = SEGMENT_DIMENSIONS.map((key) => ({ key, label: SEGMENT_LABELS[key] }));
 
 export const STATUS_OPTIONS = ["draft", "running", "stopped"] as const;
 export const ROLE_OPTIONS: Role[] = ["primary", "secondary", "guardrail"];
@@ -88,7 +85,7 @@ export function experimentFormSchema(metricKeys: readonly string[]) {
       )
       .min(1, "Choose at least one metric")
       .max(40, "At most 40 metrics"),
-    segments: z.array(z.enum(["platform", "country", "user_type"], { message: "Unknown segment" })).max(3),
+    segments: z.array(z.enum(SEGMENT_DIMENSIONS, { message: "Unknown segment" })),
   });
 }
 
@@ -175,17 +172,8 @@ export function emptyFormValues(today: string): ExperimentFormValues {
       { key: "treatment", name: "Treatment", weight: "1" },
     ],
     metrics: [],
-    segments: ["platform", "country", "user_type"],
+    segments: [...SEGMENT_DIMENSIONS],
   };
-}
-
-function parseSegmentList(json: string): string[] {
-  try {
-    const v: unknown = JSON.parse(json);
-    return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
-  } catch {
-    return [];
-  }
 }
 
 export function formValuesFrom(exp: ExperimentWithParts): ExperimentFormValues {
@@ -203,6 +191,6 @@ export function formValuesFrom(exp: ExperimentWithParts): ExperimentFormValues {
     controlVariant: exp.controlVariant,
     variants: exp.variants.map((v) => ({ key: v.key, name: v.name, weight: String(v.weight) })),
     metrics: exp.metrics.map((m) => ({ key: m.metricKey, role: m.role })),
-    segments: parseSegmentList(exp.segments),
+    segments: parseSegments(exp.segments),
   };
 }

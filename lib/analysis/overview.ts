@@ -1,7 +1,6 @@
-import { prisma } from "@/lib/db";
 import { findMetric } from "@/lib/metrics/registry";
 import { listExperiments } from "./experiments";
-import { parseResults, parseSufficientStats } from "./snapshots";
+import { latestAny, latestSucceeded, parseResults, parseSufficientStats } from "./snapshots";
 
 export interface ExperimentOverview {
   id: string;
@@ -29,10 +28,7 @@ export async function listOverview(): Promise<ExperimentOverview[]> {
   const experiments = await listExperiments();
   return Promise.all(
     experiments.map(async (exp) => {
-      const [good, newest] = await Promise.all([
-        prisma.snapshot.findFirst({ where: { experimentId: exp.id, status: "succeeded" }, orderBy: { id: "desc" } }),
-        prisma.snapshot.findFirst({ where: { experimentId: exp.id }, orderBy: { id: "desc" } }),
-      ]);
+      const [good, newest] = await Promise.all([latestSucceeded(exp.id), latestAny(exp.id)]);
       const results = good ? parseResults(good) : null;
       const stats = good ? parseSufficientStats(good) : null;
       const primary = exp.metrics.find((m) => m.role === "primary") ?? exp.metrics[0];

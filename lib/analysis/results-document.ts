@@ -99,7 +99,9 @@ export function buildResultsDocument(
   const roles = new Map(exp.metrics.map((m) => [m.metricKey, m.role as Role]));
   const stats = good ? parseSufficientStats(good) : null;
   const slice = stats ? (findSlice(stats, segment) ?? stats.slices[0]) : undefined;
-  const answer = stats && slice ? analyze(toStatsRequest(stats, slice, exp.controlVariant, view)) : null;
+  // the snapshot's own control: the experiment's definition may have changed since
+  const control = stats?.control ?? exp.controlVariant;
+  const answer = stats && slice ? analyze(toStatsRequest(stats, slice, control, view)) : null;
   const failedLater = newest && newest.status === "failed" && (!good || newest.id > good.id) ? newest : null;
   return {
     experiment: {
@@ -110,7 +112,7 @@ export function buildResultsDocument(
       status: exp.status,
       startDate: exp.startDate,
       endDate: exp.endDate,
-      controlVariant: exp.controlVariant,
+      controlVariant: control,
       variants: exp.variants.map((v) => ({ key: v.key, name: v.name, weight: v.weight })),
     },
     snapshot: good ? summarize(good) : null,
@@ -135,7 +137,7 @@ export function buildResultsDocument(
     warnings: answer?.warnings ?? [],
     segments: (stats?.slices ?? []).map(segmentOption),
     segment: slice?.id ?? "all",
-    timeseries: stats ? timeSeriesFor(stats, exp.controlVariant, view) : [],
+    timeseries: stats ? timeSeriesFor(stats, control, view) : [],
   };
 }
 

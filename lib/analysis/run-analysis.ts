@@ -1,6 +1,7 @@
 import { prisma } from "@/lib/db";
 import { analyze } from "@/lib/stats";
 import { openWarehouse, type Warehouse } from "@/lib/warehouse";
+import { warehouseKind } from "@/lib/warehouse/config";
 import { getExperiment } from "./experiments";
 import { planFor } from "./plan";
 import type { SnapshotRow } from "./snapshots";
@@ -9,6 +10,28 @@ import { analysisStatements, formatStatements } from "./sql/statements";
 import { toTimeSeriesStats, type TimeSeriesStats } from "./timeseries";
 import { DEFAULT_VIEW, toStatsRequest } from "./stats-request";
 import { toSufficientStats, type SufficientStats } from "./sufficient-stats";
+
+/** An analysis of the same experiment is still running (each run costs a warehouse scan). */
+export class AnalysisInProgressError extends Error {
+  constructor(id: string, since: Date) {
+    super(`an analysis of "${id}" has been running since ${since.toISOString()}; wait for it to finish`);
+    this.name = "AnalysisInProgressError";
+  }
+}
+
+// A snapshot still "running" after this long belongs to a process that died; it is marked failed.
+const STALE_AFTER_MS = 30 * 60 * 1000;
+
+async function claimRun(experimentId: string): Promise<void> {
+  const running = await prisma.snapshot.findMany({ where: { experimentId, status: "running" } });
+  for (const s of running) {
+    if (Date.now() - s.startedAt.getTime() < STALE_AFTER_MS) throw new AnalysisInProgressError(experimentId, s.startedAt);
+    await prisma.snapshot.update({
+      where: { id: s.id },
+      data: { status: "failed", error: "interrupted: the process running this analysis stopped before it finished", finishedAt: new Date() },
+    });
+  }
+}
 
 export class ExperimentNotFoundError extends Error {
   constructor(id: string) {
@@ -25,18 +48,20 @@ export class ExperimentNotFoundError extends Error {
 export async function runAnalysis(experimentId: string, warehouse?: Warehouse): Promise<SnapshotRow> {
   const exp = await getExperiment(experimentId);
   if (!exp) throw new ExperimentNotFoundError(experimentId);
-  const kind = warehouse?.kind ?? (process.env.WAREHOUSE === "bigquery" ? "bigquery" : "duckdb");
+  const kind = warehouse?.kind ?? warehouseKind();
+  await claimRun(experimentId);
   const snapshot = await prisma.snapshot.create({ data: { experimentId, status: "running", warehouse: kind } });
   const started = performance.now();
   let sql = "";
-  let params = {};
+  let params: unknown = [];
   let wh = warehouse;
   try {
     const plan = planFor(exp);
     wh ??= await openWarehouse(kind);
     const statements = analysisStatements(plan, wh.dialect);
     sql = formatStatements(statements, false);
-    params = Object.assign({}, ...statements.map((s) => s.params));
+    // per statement: the same name can carry a different value in another statement
+    params = statements.map((s) => ({ statement: s.kind === "aggregates" ? s.kind : `timeseries_${s.mode}`, params: s.params }));
     const labels = { app: "experiment-results", experiment: experimentId.toLowerCase().replace(/[^a-z0-9_-]/g, "_").slice(0, 63) };
     const variants = exp.variants.map((v) => ({ key: v.key, weight: v.weight }));
     let stats: SufficientStats | undefined;
@@ -55,6 +80,7 @@ export async function runAnalysis(experimentId: string, warehouse?: Warehouse): 
     }
     if (!stats) throw new Error("the analysis produced no aggregates");
     stats.timeseries = timeseries;
+    stats.control = exp.controlVariant;
     const answer = analyze(toStatsRequest(stats, stats.slices[0]!, exp.controlVariant, DEFAULT_VIEW));
     return await prisma.snapshot.update({
       where: { id: snapshot.id },

@@ -7,6 +7,8 @@ import type { TimeSeriesStats } from "./timeseries";
 export interface SufficientStats {
   version: 2;
   excludedUsers: number;
+  /** the control variant at analysis time (the experiment may be edited later) */
+  control?: string;
   variants: { key: string; weight: number }[];
   /** the whole population first ("all"), then one slice per segment value */
   slices: Slice[];

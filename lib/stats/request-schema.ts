@@ -78,7 +78,7 @@ const statsRequest = z
     req.metrics.forEach((m, i) => {
       if (keys.indexOf(m.key) !== i) ctx.addIssue({ code: 'custom', path: ['metrics', i, 'key'], message: `duplicate metric key "${m.key}"` });
       for (const id of ids) {
-        if (!(id in m.data)) ctx.addIssue({ code: 'custom', path: ['metrics', i, 'data', id], message: 'missing entry for this variant' });
+        if (!Object.hasOwn(m.data, id)) ctx.addIssue({ code: 'custom', path: ['metrics', i, 'data', id], message: 'missing entry for this variant' });
       }
       for (const [id, entry] of Object.entries(m.data)) {
         const at = ['metrics', i, 'data', id];

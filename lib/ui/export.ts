@@ -143,6 +143,10 @@ export interface CsvContext {
   cuped: boolean;
 }
 
+// Text cells (variant names typed in the editor, segment values from the warehouse) could start with
+// "=", "+", "-" or "@" and run as spreadsheet formulas; Papa prefixes such strings with a quote.
+const CSV_OPTIONS = { escapeFormulae: true } as const;
+
 const n = (x: number | null | undefined): number | "" => (typeof x === "number" && Number.isFinite(x) ? x : "");
 
 export const RESULTS_CSV_FIELDS = [
@@ -206,7 +210,7 @@ export function resultsCsv(rows: ResultRow[], ctx: CsvContext): string {
       r.cuped && ctx.cuped ? 1 : 0,
       r.verdict,
     ]),
-  });
+  }, CSV_OPTIONS);
 }
 
 export const TIMESERIES_CSV_FIELDS = [
@@ -243,7 +247,7 @@ export function timeseriesCsv(
       n(p.ciLow),
       n(p.ciHigh),
     ]),
-  });
+  }, CSV_OPTIONS);
 }
 
 // ---------------------------------------------------------------- HTML report

@@ -60,11 +60,13 @@ function clean(i: { estimate: number | null; ciLow: number | null; ciHigh: numbe
 }
 
 /**
- * Frequentist: the interval (at the view's level, corrected / sequential as chosen) excludes zero.
+ * Frequentist: the absolute interval (at the view's level, corrected / sequential as chosen)
+ * excludes zero; that interval and the p-value come from the same Welch test, so the verdict and
+ * the p-value always agree (the delta-method relative interval can differ slightly near the edge).
  * Bayesian: chance to win ≥ 1 − α is a win, ≤ α a loss.
  */
 export function verdictOf(
-  row: Pick<ResultRow, "relative" | "absolute" | "chanceToWin" | "higherIsBetter">,
+  row: Pick<ResultRow, "absolute" | "chanceToWin" | "higherIsBetter">,
   mode: DisplayOptions["mode"],
   alpha: number,
 ): Verdict {
@@ -74,7 +76,7 @@ export function verdictOf(
     if (row.chanceToWin <= alpha) return "lose";
     return "inconclusive";
   }
-  const ci = row.relative.ciLow !== null && row.relative.ciHigh !== null ? row.relative : row.absolute;
+  const ci = row.absolute;
   if (ci.ciLow === null || ci.ciHigh === null) return "inconclusive";
   if (ci.ciLow > 0) return row.higherIsBetter ? "win" : "lose";
   if (ci.ciHigh < 0) return row.higherIsBetter ? "lose" : "win";

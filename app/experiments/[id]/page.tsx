@@ -1,3 +1,4 @@
+import { routeParam } from "@/app/route-param";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { getExperiment } from "@/lib/analysis/experiments";
@@ -18,7 +19,7 @@ import { ExportRegistry } from "@/app/components/export-registry";
 import { ExportBar } from "./export-bar";
 import { ForestPlot } from "./forest-plot";
 import { SnapshotHistory } from "./history";
-import { loadDocument } from "./load-document";
+import { loadResultsDocument } from "@/lib/analysis/results-document";
 import { MetricTable } from "./metric-table";
 import { RefreshButton } from "./refresh-button";
 import { TimeseriesChart } from "./timeseries-chart";
@@ -30,18 +31,18 @@ type Props = { params: Promise<{ id: string }>; searchParams: Promise<Record<str
 
 export async function generateMetadata({ params }: Props) {
   const { id } = await params;
-  const exp = await getExperiment(decodeURIComponent(id));
+  const exp = await getExperiment(routeParam(id));
   return { title: exp ? `${exp.name} · Experiment results` : "Not found" };
 }
 
 export default async function ExperimentPage({ params, searchParams }: Props) {
   const { id } = await params;
-  const exp = await getExperiment(decodeURIComponent(id));
+  const exp = await getExperiment(routeParam(id));
   if (!exp) notFound();
   const sp = await searchParams;
   const view = viewFromParams(sp);
   const display = displayFromParams(sp);
-  const [doc, history] = await Promise.all([loadDocument(exp, view, display.segment), snapshotHistory(exp.id, 20)]);
+  const [doc, history] = await Promise.all([loadResultsDocument(exp, view, display.segment), snapshotHistory(exp.id, 20)]);
   const extras = extrasOf(doc);
   const e = doc.experiment;
   const control = e.controlVariant;
@@ -68,7 +69,7 @@ export default async function ExperimentPage({ params, searchParams }: Props) {
     segmentLabel,
   ].join(" · ");
   const current = { view, display };
-  const levelSummary = `${level}% intervals · ${view.sequential ? "sequential" : "fixed horizon"} · no CUPED, no correction (per-day lifts)`;
+  const levelSummary = `${level}% intervals · ${view.sequential ? "sequential" : "fixed horizon"} · per-day lifts without CUPED, correction or capping`;
   const fileStem = `${e.id}${extras.segment !== "all" ? `-${extras.segment}` : ""}`;
 
   return (

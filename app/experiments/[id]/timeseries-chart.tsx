@@ -247,7 +247,7 @@ export function TimeseriesChart(props: TimeseriesChartProps) {
         <>
           Cumulative relative lift of each variant vs control with its {level}% interval, from the users exposed up to each
           day. Early days are noisy (the axis covers the days with at least a tenth of the final users; wider intervals are
-          cut at the edge). The daily lifts do not use CUPED.
+          cut at the edge). The daily lifts use neither CUPED nor capping.
         </>
       }
     >

@@ -1,3 +1,4 @@
+import { routeParam } from "@/app/route-param";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { getExperiment } from "@/lib/analysis/experiments";
@@ -11,13 +12,13 @@ type Props = { params: Promise<{ id: string }> };
 
 export async function generateMetadata({ params }: Props) {
   const { id } = await params;
-  const exp = await getExperiment(decodeURIComponent(id));
+  const exp = await getExperiment(routeParam(id));
   return { title: exp ? `Edit ${exp.name} · Experiment results` : "Not found" };
 }
 
 export default async function EditExperimentPage({ params }: Props) {
   const { id } = await params;
-  const exp = await getExperiment(decodeURIComponent(id));
+  const exp = await getExperiment(routeParam(id));
   if (!exp) notFound();
   const metrics = allMetrics().map((m) => ({ key: m.key, name: m.name, description: m.description, statistic: m.statistic }));
   return (

@@ -1,11 +1,12 @@
 import { NextResponse } from "next/server";
-import { ExperimentNotFoundError, runAnalysis } from "@/lib/analysis/run-analysis";
+import { routeParam } from "@/app/route-param";
+import { AnalysisInProgressError, ExperimentNotFoundError, runAnalysis } from "@/lib/analysis/run-analysis";
 
 export const dynamic = "force-dynamic";
 
 /** Runs a new analysis (a new snapshot). 200 with the snapshot's status; failures carry the warehouse's message. */
 export async function POST(_req: Request, { params }: { params: Promise<{ id: string }> }) {
-  const { id } = await params;
+  const id = routeParam((await params).id);
   try {
     const s = await runAnalysis(id);
     return NextResponse.json(
@@ -14,6 +15,7 @@ export async function POST(_req: Request, { params }: { params: Promise<{ id: st
     );
   } catch (err) {
     if (err instanceof ExperimentNotFoundError) return NextResponse.json({ error: err.message }, { status: 404 });
+    if (err instanceof AnalysisInProgressError) return NextResponse.json({ error: err.message }, { status: 409 });
     console.error(err);
     return NextResponse.json({ error: "the analysis could not be started; see the server log" }, { status: 500 });
   }

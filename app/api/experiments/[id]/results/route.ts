@@ -2,7 +2,8 @@ import { NextResponse, type NextRequest } from "next/server";
 import { getExperiment } from "@/lib/analysis/experiments";
 import { displayFromParams, paramsFromSearch, viewFromParams } from "@/lib/analysis/view-params";
 import { allRows } from "@/lib/ui/results-view";
-import { loadDocument } from "@/app/experiments/[id]/load-document";
+import { loadResultsDocument } from "@/lib/analysis/results-document";
+import { routeParam } from "@/app/route-param";
 
 export const dynamic = "force-dynamic";
 
@@ -12,14 +13,14 @@ export const dynamic = "force-dynamic";
  * and treatment variant with the verdict and the direction-aware chance to win the page shows.
  */
 export async function GET(req: NextRequest, { params }: { params: Promise<{ id: string }> }) {
-  const { id } = await params;
+  const id = routeParam((await params).id);
   try {
     const exp = await getExperiment(id);
     if (!exp) return NextResponse.json({ error: `no experiment with id "${id}"` }, { status: 404 });
     const query = paramsFromSearch(req.nextUrl.searchParams);
     const view = viewFromParams(query);
     const display = displayFromParams(query);
-    const doc = await loadDocument(exp, view, display.segment);
+    const doc = await loadResultsDocument(exp, view, display.segment);
     return NextResponse.json({ ...doc, display, rows: allRows(doc, display.mode) });
   } catch (err) {
     console.error(err);

@@ -1,3 +1,4 @@
+import { routeParam } from "@/app/route-param";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { getExperiment } from "@/lib/analysis/experiments";
@@ -22,17 +23,23 @@ async function load(id: string, snapshotId: string) {
 
 export async function generateMetadata({ params }: Props) {
   const { id, snapshotId } = await params;
-  const found = await load(decodeURIComponent(id), snapshotId);
+  const found = await load(routeParam(id), snapshotId);
   return { title: found ? `Snapshot #${found.snapshot.id} · ${found.exp.name}` : "Not found" };
 }
 
 function parameters(json: string): [string, string][] {
+  const show = (v: unknown) => (typeof v === "string" ? v : JSON.stringify(v));
   try {
     const value: unknown = JSON.parse(json);
-    if (value && typeof value === "object" && !Array.isArray(value)) {
-      return Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]);
+    // one entry per statement: { statement, params }
+    if (Array.isArray(value)) {
+      return value.flatMap((entry: { statement?: unknown; params?: Record<string, unknown> }) =>
+        Object.entries(entry?.params ?? {}).map(([k, v]): [string, string] => [`${String(entry?.statement ?? "")} · ${k}`, show(v)]),
+      );
     }
-    if (Array.isArray(value)) return value.map((v, i) => [String(i + 1), typeof v === "string" ? v : JSON.stringify(v)]);
+    if (value && typeof value === "object") {
+      return Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, show(v)]);
+    }
   } catch {
     // stored parameters are always JSON; anything else is shown raw below
   }
@@ -42,7 +49,7 @@ function parameters(json: string): [string, string][] {
 /** Transparency: the exact SQL one analysis ran, its bound parameters, cost and outcome. */
 export default async function SnapshotPage({ params }: Props) {
   const { id, snapshotId } = await params;
-  const found = await load(decodeURIComponent(id), snapshotId);
+  const found = await load(routeParam(id), snapshotId);
   if (!found) notFound();
   const { exp, snapshot: s } = found;
   const params_ = parameters(s.parameters);
