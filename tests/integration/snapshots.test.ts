@@ -69,4 +69,19 @@ describe("snapshots", () => {
     expect(vb.relative!.estimate).toBeCloseTo(va.relative!.estimate!, 12);
     expect(vb.relative!.ciHigh! - vb.relative!.ciLow!).toBeLessThan(va.relative!.ciHigh! - va.relative!.ciLow!);
   });
+
+  it("refuses a second concurrent analysis, and marks a run abandoned by a dead process as failed", async () => {
+    const { runAnalysis, AnalysisInProgressError } = await import("@/lib/analysis/run-analysis");
+    const { prisma } = await import("@/lib/db");
+    const live = await prisma.snapshot.create({ data: { experimentId: "feed-autoplay", status: "running", warehouse: "duckdb" } });
+    await expect(runAnalysis("feed-autoplay")).rejects.toBeInstanceOf(AnalysisInProgressError);
+
+    await prisma.snapshot.update({ where: { id: live.id }, data: { startedAt: new Date(Date.now() - 2 * 60 * 60 * 1000) } });
+    const next = await runAnalysis("feed-autoplay");
+    expect(next.status).toBe("succeeded");
+    const abandoned = await prisma.snapshot.findUnique({ where: { id: live.id } });
+    expect(abandoned?.status).toBe("failed");
+    expect(abandoned?.error).toMatch(/interrupted/);
+  });
 });
+
