@@ -26,7 +26,9 @@ describe("snapshots", () => {
     expect(good.rowCount).toBeGreaterThan(2);
     expect(good.rowCount).toBeLessThanOrEqual(2 * (1 + 3 + 9 + 3) + 2 * 2 * 14);
     expect(good.sql).toContain("first_exposure");
-    expect(JSON.parse(good.parameters)).toMatchObject({ experiment_key: "checkout-redesign" });
+    const params = JSON.parse(good.parameters) as { statement: string; params: Record<string, unknown> }[];
+    expect(params.map((p) => p.statement)).toEqual(["aggregates", "timeseries_exposure", "timeseries_calendar"]);
+    for (const p of params) expect(p.params).toMatchObject({ experiment_key: "checkout-redesign", start_date: "2026-10-01" });
 
     // Break the experiment's source the way an analyst might: a table that does not exist.
     await prisma.experiment.update({ where: { id: "checkout-redesign" }, data: { exposureSource: "exposures_v2" } });
