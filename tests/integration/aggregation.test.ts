@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AnalysisPlan } from "@/lib/analysis/sql/analysis-plan";
+import { defineEventMetric } from "@/lib/metrics/define";
 import type { Row } from "@/lib/warehouse/types";
 import { useTempEnvironment } from "../support/temp-env";
 
@@ -35,6 +36,16 @@ function quantile7(sorted: number[], p: number): number {
   const h = (sorted.length - 1) * p;
   const lo = Math.floor(h);
   return sorted[lo]! + (h - lo) * ((sorted[Math.min(lo + 1, sorted.length - 1)] ?? 0) - sorted[lo]!);
+}
+
+/** Test-only metrics that exercise every kind of cap (the registry's revenue has only a p99 upper cap). */
+function cappedMetrics() {
+  return [
+    defineEventMetric({ key: "sessions_floored", name: "s", description: "", statistic: "mean", events: ["session_start"], aggregate: "count",
+      capping: { lower: { type: "percentile", value: 0.2 }, upper: { type: "absolute", value: 9 } } }),
+    defineEventMetric({ key: "revenue_clamped", name: "r", description: "", statistic: "mean", events: ["purchase"], aggregate: "sum",
+      capping: { lower: { type: "absolute", value: 5 }, upper: { type: "percentile", value: 0.9 } } }),
+  ];
 }
 
 type SliceOf = (user: { id: number; platform: string; country: string }) => string | null;
@@ -91,12 +102,17 @@ function bruteForce(plan: AnalysisPlan, sliceOf: SliceOf = () => "all") {
   }
   // winsorize as the SQL does: the percentile (R type 7) of the non-zero values of all cohort users
   for (const m of plan.metrics) {
-    const upper = m.capping?.upper;
-    if (!upper) continue;
+    const { upper, lower } = m.capping ?? {};
+    if (!upper && !lower) continue;
     for (const field of ["y", "x"] as const) {
       const nonZero = perUser.map((u) => u.values[m.key]![field]).filter((v) => v !== 0).sort((a, b) => a - b);
-      const cap = upper.type === "absolute" ? upper.value : quantile7(nonZero, upper.value);
-      for (const u of perUser) u.values[m.key]![field] = Math.min(u.values[m.key]![field], cap);
+      const hi = upper ? (upper.type === "absolute" ? upper.value : quantile7(nonZero, upper.value)) : Infinity;
+      const lo = lower ? (lower.type === "absolute" ? lower.value : quantile7(nonZero, lower.value)) : -Infinity;
+      for (const u of perUser) {
+        const v = u.values[m.key]![field];
+        const floored = lower?.type === "percentile" && v === 0 ? v : Math.max(v, lo); // zeros keep 0 under a percentile floor
+        u.values[m.key]![field] = Math.min(floored, hi);
+      }
     }
   }
   const out = new Map<string, Record<string, number>>();
@@ -123,6 +139,7 @@ function bruteForce(plan: AnalysisPlan, sliceOf: SliceOf = () => "all") {
 describe("aggregation in the warehouse", () => {
   const cases: [string, Partial<AnalysisPlan>][] = [
     ["whole window, with covariates", { windowDays: null, covariateLookbackDays: 14 }],
+    ["lower and upper caps, percentile and absolute", { windowDays: null, covariateLookbackDays: 14, metrics: cappedMetrics() }],
     ["7-day window per user", { windowDays: 7, covariateLookbackDays: 3 }],
   ];
   for (const [name, overrides] of cases) {

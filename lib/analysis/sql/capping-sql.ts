@@ -16,7 +16,12 @@ function threshold(cap: Cap, column: string, m: MetricDefinition, tail: "upper" 
 
 function capped(column: string, m: MetricDefinition, d: Dialect, p: ParamBinder): string {
   let expr = column;
-  if (m.capping?.lower) expr = `GREATEST(${expr}, COALESCE(${threshold(m.capping.lower, column, m, "lower", d, p)}, ${expr}))`;
+  const lower = m.capping?.lower;
+  if (lower) {
+    const raised = `GREATEST(${expr}, COALESCE(${threshold(lower, column, m, "lower", d, p)}, ${expr}))`;
+    // a percentile floor is taken over users who did something, so it must not lift the zeros
+    expr = lower.type === "percentile" ? `CASE WHEN ${column} = 0 THEN ${column} ELSE ${raised} END` : raised;
+  }
   if (m.capping?.upper) expr = `LEAST(${expr}, COALESCE(${threshold(m.capping.upper, column, m, "upper", d, p)}, ${expr}))`;
   return expr;
 }
