@@ -7,6 +7,32 @@ export interface DuckDbOptions {
   path: string;
   /** Analyses only read; read-only lets several processes (server, CLI) share the file. */
   readOnly?: boolean;
+  /** DuckDB `memory_limit`, e.g. "1.2GB" (default: DUCKDB_MEMORY_LIMIT, else see engineSettings) */
+  memoryLimit?: string;
+  /** DuckDB `threads` (default: DUCKDB_THREADS, else one per core) */
+  threads?: number;
+}
+
+/**
+ * Analyses read with a bounded buffer pool: DuckDB's own default is 80% of RAM, and at 5M users
+ * the per-user hash tables of one analysis would take ~3.5 GB. With the limit DuckDB evicts
+ * cached table blocks first and spills hash tables to `<file>.tmp` only when it must (peak RSS of
+ * a whole analysis stays under 2 GB; the aggregates statement then runs slower at that scale).
+ * Writes (seeding) keep DuckDB's default unless DUCKDB_MEMORY_LIMIT says otherwise.
+ */
+export const DEFAULT_ANALYSIS_MEMORY_LIMIT = "1.2GB";
+
+function engineSettings({ readOnly = true, memoryLimit, threads }: DuckDbOptions): Record<string, string> {
+  const settings: Record<string, string> = {};
+  if (readOnly) settings.access_mode = "READ_ONLY";
+  const limit = memoryLimit ?? process.env.DUCKDB_MEMORY_LIMIT ?? (readOnly ? DEFAULT_ANALYSIS_MEMORY_LIMIT : undefined);
+  if (limit) settings.memory_limit = limit;
+  const threadCount = threads ?? (process.env.DUCKDB_THREADS ? Number(process.env.DUCKDB_THREADS) : undefined);
+  if (threadCount !== undefined) {
+    if (!Number.isInteger(threadCount) || threadCount < 1) throw new WarehouseError(`DuckDB threads (DUCKDB_THREADS) must be a whole number ≥ 1 (got ${threadCount})`, "duckdb");
+    settings.threads = String(threadCount);
+  }
+  return settings;
 }
 
 /** Converts driver values to plain JSON-friendly JS: BIGINT → number, DATE/TIMESTAMP → ISO string. */
@@ -31,12 +57,14 @@ export class DuckDbWarehouse implements Warehouse {
     private readonly connection: DuckDBConnection,
   ) {}
 
-  static async open({ path, readOnly = true }: DuckDbOptions): Promise<DuckDbWarehouse> {
+  static async open(options: DuckDbOptions): Promise<DuckDbWarehouse> {
+    const { path, readOnly = true } = options;
     if (readOnly && path !== ":memory:" && !existsSync(path)) {
       throw new WarehouseError(`the DuckDB warehouse file ${path} does not exist; run \`npm run seed\` or set DUCKDB_PATH`, "duckdb");
     }
+    const settings = engineSettings(options);
     try {
-      const instance = await DuckDBInstance.create(path, readOnly ? { access_mode: "READ_ONLY" } : {});
+      const instance = await DuckDBInstance.create(path, settings);
       return new DuckDbWarehouse(instance, await instance.connect());
     } catch (err) {
       throw new WarehouseError(`cannot open DuckDB file ${path}: ${(err as Error).message}`, "duckdb");

@@ -87,7 +87,7 @@ ${ctes.join(",\n")}
 SELECT
   v.variant AS variant${segmentSelect},
   COUNT(*) AS users,
-  (SELECT COUNT(*) FROM first_exposure WHERE variant_count > 1) AS excluded_users${aggregates.length ? ",\n  " : ""}${aggregates.join(",\n  ")}
+  (SELECT COUNT(*) FROM first_exposure WHERE several_variants) AS excluded_users${aggregates.length ? ",\n  " : ""}${aggregates.join(",\n  ")}
 FROM ${valuesTable} v
 ${groupBy}
 ORDER BY v.variant`;

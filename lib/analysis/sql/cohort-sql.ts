@@ -16,9 +16,11 @@ export function daysBefore(date: string, days: number): string {
 const EXPOSURE_DIMENSIONS = ["platform", "country"] as const;
 
 /**
- * CTEs `first_exposure` (every exposed user: first exposure time, variant, how many variants seen)
+ * CTEs `first_exposure` (every exposed user: first exposure time, variant, whether seen in several variants)
  * and `cohort` (users seen in exactly one variant, with their own metric window and, when the plan
  * has segments, one seg_<dimension> column each, capped to the top N values plus "other").
+ * "Several variants" is MIN(variant) < MAX(variant): the same answer as COUNT(DISTINCT variant) > 1
+ * without a distinct hash table per user (every statement of an analysis builds this cohort).
  */
 export function cohortCtes(plan: AnalysisPlan, d: Dialect, p: ParamBinder): string[] {
   const variants = plan.variants.map((v, i) => p.bind(`variant_${i}`, v)).join(", ");
@@ -35,7 +37,7 @@ export function cohortCtes(plan: AnalysisPlan, d: Dialect, p: ParamBinder): stri
     MIN(exposed_at) AS window_start,
     ${ownWindowEnd} AS window_end,
     MIN(variant) AS variant,
-    COUNT(DISTINCT variant) AS variant_count${fromExposures.map((dim) => `,
+    MIN(variant) < MAX(variant) AS several_variants${fromExposures.map((dim) => `,
     MIN(${dim}) AS ${dim}`).join("")}
   FROM ${d.table(plan.exposureTable)}
   WHERE experiment_id = ${p.bind("experiment_key", plan.experimentKey)}
@@ -48,7 +50,7 @@ export function cohortCtes(plan: AnalysisPlan, d: Dialect, p: ParamBinder): stri
     ctes.push(`top_${dim} AS (
   SELECT ${dim}
   FROM first_exposure
-  WHERE variant_count = 1 AND ${dim} IS NOT NULL
+  WHERE NOT several_variants AND ${dim} IS NOT NULL
   GROUP BY ${dim}
   ORDER BY COUNT(*) DESC, ${dim}
   LIMIT ${p.bind("segment_limit", plan.segmentLimit)}
@@ -61,7 +63,7 @@ export function cohortCtes(plan: AnalysisPlan, d: Dialect, p: ParamBinder): stri
   ctes.push(`cohort AS (
   SELECT f.user_id, f.variant, f.window_start, f.window_end${segmentColumns}
   FROM first_exposure f${joinUsers}
-  WHERE f.variant_count = 1
+  WHERE NOT f.several_variants
 )`);
   return ctes;
 }

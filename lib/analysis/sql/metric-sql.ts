@@ -31,50 +31,74 @@ export function eventFilter(m: EventMetric, p: ParamBinder): string {
 }
 
 /**
- * One scan of `events` for every declarative metric: conditional aggregation per metric, with
- * the pre-exposure covariate in the same pass (the scan starts `lookback` days before exposure).
+ * One scan of `events` for every declarative metric, with the pre-exposure covariate in the same
+ * pass (the scan starts `lookback` days before exposure).
+ *
+ * Per user it counts events (and sums their value, for sum metrics) once per distinct event list
+ * and phase (after / before exposure), and derives each metric from those: n is the count or the
+ * sum, pct is count > 0. So metrics over the same events share aggregates (purchases and revenue),
+ * and COUNT keeps the per-user state small: the per-user GROUP BY is the heaviest step of the
+ * analysis, its cost grows with the number of aggregates.
  */
 export function eventsPass(metrics: EventMetric[], plan: AnalysisPlan, d: Dialect, p: ParamBinder): MetricSource | null {
   if (metrics.length === 0) return null;
   const lookback = plan.covariateLookbackDays;
-  const inWindow = "e.event_time >= c.window_start";
-  const inPre = "e.event_time < c.window_start";
+  const phases = [{ prefix: "post", test: "e.event_time >= c.window_start" }];
+  if (lookback > 0) phases.push({ prefix: "pre", test: "e.event_time < c.window_start" });
+
+  // one group of aggregates per distinct event list, named after the first metric that uses it
+  const groups = new Map<string, { stem: string; filter: string; sum: boolean }>();
+  const groupOf = (m: EventMetric) => {
+    const id = [...new Set(m.events)].sort().join("\u0000");
+    let g = groups.get(id);
+    if (!g) groups.set(id, (g = { stem: m.key, filter: eventFilter(m, p), sum: false }));
+    if (m.aggregate === "sum") g.sum = true;
+    return g;
+  };
+  const perUser: string[] = [];
   const columns: MetricSource["columns"] = new Map();
   const selects: string[] = [];
-  const allEvents = new Set<string>();
   for (const m of metrics) {
-    m.events.forEach((e) => allEvents.add(e));
-    const filter = eventFilter(m, p);
-    const amount = m.aggregate === "sum" ? "COALESCE(e.value, 0)" : "1";
-    selects.push(
-      `SUM(CASE WHEN ${filter} AND ${inWindow} THEN ${amount} ELSE 0 END) AS n_${m.key}`,
-      `MAX(CASE WHEN ${filter} AND ${inWindow} THEN 1 ELSE 0 END) AS pct_${m.key}`,
-    );
+    const g = groupOf(m);
+    const amount = (phase: string) => (m.aggregate === "sum" ? `${phase}_value_${g.stem}` : `${phase}_count_${g.stem}`);
+    const any = (phase: string) => `CASE WHEN ${phase}_count_${g.stem} > 0 THEN 1 ELSE 0 END`;
+    selects.push(`${amount("post")} AS n_${m.key}`, `${any("post")} AS pct_${m.key}`);
     const cols: { n: string; pct: string; x?: string } = { n: `n_${m.key}`, pct: `pct_${m.key}` };
     if (lookback > 0) {
-      const pre =
-        m.statistic === "proportion"
-          ? `MAX(CASE WHEN ${filter} AND ${inPre} THEN 1 ELSE 0 END)`
-          : `SUM(CASE WHEN ${filter} AND ${inPre} THEN ${amount} ELSE 0 END)`;
-      selects.push(`${pre} AS x_${m.key}`);
+      selects.push(`${m.statistic === "proportion" ? any("pre") : amount("pre")} AS x_${m.key}`);
       cols.x = `x_${m.key}`;
     }
     columns.set(m.key, cols);
   }
-  const names = [...allEvents].map((e) => p.bind(eventStem(e), e)).join(", ");
+  for (const g of groups.values()) {
+    for (const phase of phases) {
+      perUser.push(`COUNT(CASE WHEN ${g.filter} AND ${phase.test} THEN 1 END) AS ${phase.prefix}_count_${g.stem}`);
+      if (g.sum) {
+        perUser.push(`SUM(CASE WHEN ${g.filter} AND ${phase.test} THEN COALESCE(e.value, 0) ELSE 0 END) AS ${phase.prefix}_value_${g.stem}`);
+      }
+    }
+  }
+  const allEvents = [...new Set(metrics.flatMap((m) => m.events))];
+  const names = allEvents.map((e) => p.bind(eventStem(e), e)).join(", ");
   const scanFrom =
     lookback > 0 ? d.addDays("c.window_start", `-${p.bind("lookback_days", lookback)}`) : "c.window_start";
   const cte = `events_pass AS (
   SELECT
-    c.user_id,
+    user_id,
     ${selects.join(",\n    ")}
-  FROM cohort c
-  JOIN ${d.table("events")} e ON e.user_id = c.user_id
-  WHERE ${eventDateRange("e", plan, p)}
-    AND e.event_name IN (${names})
-    AND e.event_time >= ${scanFrom}
-    AND e.event_time < c.window_end
-  GROUP BY c.user_id
+  FROM (
+    -- per user: one count (and value sum) per event list and phase, shared by the metrics above
+    SELECT
+      c.user_id,
+      ${perUser.join(",\n      ")}
+    FROM cohort c
+    JOIN ${d.table("events")} e ON e.user_id = c.user_id
+    WHERE ${eventDateRange("e", plan, p)}
+      AND e.event_name IN (${names})
+      AND e.event_time >= ${scanFrom}
+      AND e.event_time < c.window_end
+    GROUP BY c.user_id
+  ) per_user
 )`;
   return { cte, alias: "events_pass", columns };
 }

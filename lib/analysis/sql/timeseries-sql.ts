@@ -4,7 +4,7 @@ import { differenceInCalendarDays, parseISO } from "date-fns";
 import type { AnalysisPlan } from "./analysis-plan";
 import type { AnalysisQuery } from "./analysis-sql";
 import { cohortCtes } from "./cohort-sql";
-import { eventDateRange, eventFilter, eventStem } from "./metric-sql";
+import { eventDateRange, eventStem } from "./metric-sql";
 import { ParamBinder } from "./params";
 
 export type TimeSeriesMode = "exposure" | "calendar";
@@ -15,9 +15,11 @@ export type TimeSeriesMode = "exposure" | "calendar";
  * A user counts on day x when x lies in [min_day, max_day]: by exposure, only users observed for
  * the full x + 1 days (so the cohort does not shift); by calendar, users exposed by that day.
  *
- * Σy² needs each user's cumulative value, not just daily totals, so per-user running sums are
- * computed with window functions and turned into increments y(k)² − y(k−1)², whose sums over
- * k ≤ x telescope to Σ y(x)². Only variants × days rows leave the warehouse.
+ * Σy² needs each user's cumulative value, not just daily totals. Each event gets its running
+ * count (and running value) within (user, event list) in day order, one window pass; its
+ * increment of y² is then (c² − (c − 1)²) = 2c − 1 for counts, a·(2s − a) for sums, and 1 on the
+ * first event for proportions. Summed over days ≤ x these telescope to Σ y(x)², whatever the
+ * order of events inside a day. Only variants × days rows leave the warehouse.
  */
 export function buildTimeSeriesQuery(plan: AnalysisPlan, metrics: EventMetric[], mode: TimeSeriesMode, d: Dialect): AnalysisQuery {
   const p = new ParamBinder(d);
@@ -30,23 +32,37 @@ export function buildTimeSeriesQuery(plan: AnalysisPlan, metrics: EventMetric[],
       ? { minDay: "0", maxDay: `${d.daysBetween("c.window_end", "c.window_start")} - 1`, day: d.daysBetween("e.event_time", "u.window_start") }
       : { minDay: d.daysBetween("c.window_start", start), maxDay: `CAST(${dayCount} AS ${d.intType}) - 1`, day: d.daysBetween("e.event_time", start) };
 
-  const inc = metrics.map((m) => {
-    const amount = m.statistic === "mean" && m.aggregate === "sum" ? "COALESCE(e.value, 0)" : "1";
-    return `SUM(CASE WHEN ${eventFilter(m, p)} THEN ${amount} ELSE 0 END) AS inc_${m.key}`;
-  });
-  const cum = metrics.map(
-    (m) => `SUM(inc_${m.key}) OVER (PARTITION BY user_id ORDER BY day ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS cum_${m.key}`,
-  );
-  const deltas = metrics.flatMap((m) => {
-    const prev = `COALESCE(LAG(cum_${m.key}) OVER (PARTITION BY user_id ORDER BY day), 0)`;
+  // Metrics over the same event list share one running count; an event in several lists gets a
+  // row per list (the join below), so overlapping lists stay exact.
+  const lists: { events: string[]; key: string }[] = [];
+  const listOf = (m: EventMetric) => {
+    const key = [...new Set(m.events)].sort().join("\u0000");
+    let i = lists.findIndex((l) => l.key === key);
+    if (i < 0) i = lists.push({ key, events: [...new Set(m.events)] }) - 1;
+    return i;
+  };
+  const listIds = new Map(metrics.map((m) => [m.key, listOf(m)]));
+  const mapping = lists.flatMap((l, i) => l.events.map((e) => `SELECT ${p.bind(eventStem(e), e)} AS event_name, ${i} AS list_id`));
+  const withValue = metrics.some((m) => m.statistic === "mean" && m.aggregate === "sum");
+  const order = "PARTITION BY user_id, list_id ORDER BY day";
+
+  const increments = metrics.flatMap((m) => {
+    const inList = `list_id = ${listIds.get(m.key)}`;
     if (m.statistic === "proportion") {
-      const first = `CASE WHEN cum_${m.key} > 0 AND ${prev} = 0 THEN 1 ELSE 0 END`;
-      return [`${first} AS d1_${m.key}`, `${first} AS d2_${m.key}`];
+      const first = `COUNT(CASE WHEN ${inList} AND run_count = 1 THEN 1 END)`;
+      return [`${first} AS s1_${m.key}`, `${first} AS s2_${m.key}`];
     }
-    return [`cum_${m.key} - ${prev} AS d1_${m.key}`, `cum_${m.key} * cum_${m.key} - ${prev} * ${prev} AS d2_${m.key}`];
+    if (m.aggregate === "sum") {
+      return [
+        `SUM(CASE WHEN ${inList} THEN amount ELSE 0 END) AS s1_${m.key}`,
+        `SUM(CASE WHEN ${inList} THEN amount * (2 * run_value - amount) ELSE 0 END) AS s2_${m.key}`,
+      ];
+    }
+    return [
+      `COUNT(CASE WHEN ${inList} THEN 1 END) AS s1_${m.key}`,
+      `SUM(CASE WHEN ${inList} THEN 2 * run_count - 1 ELSE 0 END) AS s2_${m.key}`,
+    ];
   });
-  const sums = metrics.flatMap((m) => [`SUM(d1_${m.key}) AS s1_${m.key}`, `SUM(d2_${m.key}) AS s2_${m.key}`]);
-  const names = [...new Set(metrics.flatMap((m) => m.events))].map((e) => p.bind(eventStem(e), e)).join(", ");
   const f = d.floatType;
 
   ctes.push(
@@ -54,31 +70,32 @@ export function buildTimeSeriesQuery(plan: AnalysisPlan, metrics: EventMetric[],
   SELECT c.user_id, c.variant, c.window_start, c.window_end, ${bounds.minDay} AS min_day, ${bounds.maxDay} AS max_day
   FROM cohort c
 )`,
-    `ts_user_day AS (
-  SELECT u.user_id, u.variant, u.max_day, ${bounds.day} AS day,
-    ${inc.join(",\n    ")}
+    `ts_event_lists AS (
+  ${mapping.join("\n  UNION ALL ")}
+)`,
+    `ts_events AS (
+  -- one row per counted event and event list it belongs to, with its day
+  SELECT u.user_id, u.variant, u.max_day, ${bounds.day} AS day, l.list_id${withValue ? ", COALESCE(e.value, 0) AS amount" : ""}
   FROM ts_users u
   JOIN ${d.table("events")} e ON e.user_id = u.user_id
+  JOIN ts_event_lists l ON l.event_name = e.event_name
   WHERE ${eventDateRange("e", { ...plan, covariateLookbackDays: 0 }, p)}
-    AND e.event_name IN (${names})
     AND e.event_time >= u.window_start
     AND e.event_time < u.window_end
-  GROUP BY 1, 2, 3, 4
 )`,
     `ts_running AS (
-  SELECT user_id, variant, max_day, day,
-    ${cum.join(",\n    ")}
-  FROM ts_user_day
-)`,
-    `ts_deltas AS (
-  SELECT variant, max_day, day,
-    ${deltas.join(",\n    ")}
-  FROM ts_running
+  -- running count (and value) per user and event list: one window pass, one sort, for all metrics
+  SELECT variant, max_day, day, list_id,
+    ROW_NUMBER() OVER (${order}) AS run_count${withValue ? `,
+    amount,
+    SUM(amount) OVER (${order} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS run_value` : ""}
+  FROM ts_events
 )`,
     `ts_increments AS (
+  -- increments of y and y squared per day; their sums over days up to x telescope to the totals at x
   SELECT variant, max_day, day,
-    ${sums.join(",\n    ")}
-  FROM ts_deltas
+    ${increments.join(",\n    ")}
+  FROM ts_running
   GROUP BY variant, max_day, day
 )`,
     `ts_user_counts AS (
