@@ -1,0 +1,123 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import type { AnalysisPlan } from "@/lib/analysis/sql/analysis-plan";
+import { analysisStatements } from "@/lib/analysis/sql/statements";
+import { toSufficientStats } from "@/lib/analysis/sufficient-stats";
+import { DEFAULT_VIEW, toStatsRequest } from "@/lib/analysis/stats-request";
+import { DEMO_START, demoEndDate } from "@/lib/demo/plan";
+import { seedWarehouse } from "@/lib/demo/seed-warehouse";
+import { allMetrics } from "@/lib/metrics/registry";
+import { analyze } from "@/lib/stats";
+import { DEFAULT_ANALYSIS_MEMORY_LIMIT, DuckDbWarehouse } from "@/lib/warehouse/duckdb";
+import { benchStats } from "./bench-stats";
+import { fail, main, wholeNumber } from "./cli";
+
+// `npm run bench`: one JSON object per measurement on stdout. Targets (issue 4): the whole analysis
+// of a demo experiment (≥ 8 metrics, 2 segments) within 2× DuckDB's bare pass over events at 5M
+// users, peak RSS ≤ 2 GB, rows returned ≤ variants × segments × days; the stats engine answers
+// 20,000 comparisons in under 2 s.
+// Each data size gets its own warehouse under data/bench/ (seeded once, reused while the parameters
+// match). DuckDB runs with the adapter's settings (DUCKDB_MEMORY_LIMIT, DUCKDB_THREADS).
+
+const emit = (o: Record<string, unknown>) => console.log(JSON.stringify(o));
+const rssBytes = () => process.resourceUsage().maxRSS * 1024;
+const cpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
+async function timed<T>(run: () => Promise<T>): Promise<[T, number]> {
+  const t = performance.now();
+  const out = await run();
+  return [out, Math.round(performance.now() - t)];
+}
+
+main(async () => {
+  let values;
+  try {
+    ({ values } = parseArgs({ options: { users: { type: "string" }, days: { type: "string" }, seed: { type: "string" }, reseed: { type: "boolean" } } }));
+  } catch (err) {
+    fail(`${(err as Error).message}\nusage: npm run bench -- [--users N] [--days D] [--seed S] [--reseed]`, 2);
+  }
+  const options = {
+    users: wholeNumber("users", values.users, 5_000_000),
+    days: wholeNumber("days", values.days, 28),
+    seed: wholeNumber("seed", values.seed, 42),
+  };
+
+  const stats = benchStats();
+  emit({ measurement: "stats_engine", comparisons: stats.comparisons, ms: stats.ms, target_ms: 2000 });
+
+  const dir = path.join(process.cwd(), "data", "bench", `u${options.users}-d${options.days}-s${options.seed}`);
+  const file = path.join(dir, "warehouse.duckdb");
+  const stamp = path.join(dir, "seed.json");
+  const same = existsSync(file) && existsSync(stamp) && readFileSync(stamp, "utf8") === JSON.stringify(options);
+  if (values.reseed || !same) {
+    mkdirSync(dir, { recursive: true });
+    const s = await seedWarehouse(file, options);
+    writeFileSync(stamp, JSON.stringify(options));
+    emit({ measurement: "seed", users: s.users, exposures: s.exposures, events: s.events, seconds: s.seconds });
+  }
+
+  const wh = await DuckDbWarehouse.open({ path: file });
+  try {
+    const bare = "SELECT event_name, count(*), sum(value) FROM events GROUP BY 1";
+    await wh.query(bare); // warm the file cache for both measurements alike
+    const [, bareMs] = await timed(() => wh.query(bare));
+
+    const plan: AnalysisPlan = {
+      experimentKey: "checkout-redesign",
+      exposureTable: "exposures",
+      variants: ["control", "treatment"],
+      startDate: DEMO_START,
+      endDate: demoEndDate(options.days),
+      windowDays: null,
+      metrics: [...allMetrics()],
+      covariateLookbackDays: 14,
+      segments: ["platform", "country"],
+      segmentLimit: 8,
+    };
+    const statements = analysisStatements(plan, wh.dialect);
+    let rows = 0;
+    const perStatement: Record<string, number> = {};
+    const cpuBefore = cpuMs();
+    const [, analysisMs] = await timed(async () => {
+      for (const s of statements) {
+        const [r, ms] = await timed(() => wh.query(s.sql, s.params));
+        perStatement[s.kind === "aggregates" ? "aggregates" : `timeseries_${s.mode}`] = ms;
+        rows += r.rows.length;
+        if (s.kind === "aggregates") {
+          const suff = toSufficientStats(r.rows, [{ key: "control", weight: 1 }, { key: "treatment", weight: 1 }], plan.metrics, true, plan.segments);
+          for (const slice of suff.slices) analyze(toStatsRequest(suff, slice, "control", DEFAULT_VIEW));
+        }
+      }
+    });
+    const analysisCpuMs = Math.round(cpuMs() - cpuBefore);
+    const aggregatesMs = perStatement.aggregates ?? 0;
+    const maxRows = plan.variants.length * (1 + 3 + plan.segmentLimit + 1) + 2 * plan.variants.length * options.days;
+    const settings = (await wh.query("SELECT current_setting('memory_limit') AS memory_limit, current_setting('threads') AS threads")).rows[0] ?? {};
+    emit({ measurement: "bare_pass", sql: bare, ms: bareMs });
+    emit({
+      measurement: "analysis",
+      experiment: plan.experimentKey,
+      users: options.users,
+      metrics: plan.metrics.length,
+      segments: plan.segments.length,
+      statements: statements.length,
+      ms: analysisMs,
+      statement_ms: perStatement,
+      cpu_ms: analysisCpuMs,
+      aggregates_statement_ms: aggregatesMs,
+      ratio_to_bare_pass: Math.round((analysisMs / bareMs) * 100) / 100,
+      aggregates_ratio_to_bare_pass: Math.round((aggregatesMs / bareMs) * 100) / 100,
+      target_ratio: 2,
+      rows_returned: rows,
+      rows_bound: maxRows,
+      duckdb: { memory_limit: settings.memory_limit, threads: settings.threads, default_memory_limit: DEFAULT_ANALYSIS_MEMORY_LIMIT },
+    });
+    emit({ measurement: "peak_rss", bytes: rssBytes(), mb: Math.round(rssBytes() / 1e6), target_mb: 2000 });
+  } finally {
+    await wh.close();
+  }
+});
