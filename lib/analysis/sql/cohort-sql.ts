@@ -12,7 +12,11 @@ export function daysBefore(date: string, days: number): string {
   return format(addDays(parseISO(date), -days), "yyyy-MM-dd");
 }
 
-/** Segment dimensions read from the exposure log (the first exposure's value). */
+/**
+ * Segment dimensions read from the exposure log. A user's platform and country are taken as the
+ * smallest value over their exposure rows (MIN works the same on both engines); they differ
+ * between rows only for users who switched device or country mid-experiment.
+ */
 const EXPOSURE_DIMENSIONS = ["platform", "country"] as const;
 
 /**
