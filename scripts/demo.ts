@@ -13,6 +13,8 @@ import { fail } from "./cli";
 // `npm run demo`: database migrated, warehouse seeded if absent, every experiment analysed,
 // the app built and started. Safe to run again: it reuses the warehouse and adds new snapshots.
 
+// Next would otherwise try to send anonymous telemetry from a machine that may have no network.
+const env = { NEXT_TELEMETRY_DISABLED: "1", ...process.env };
 const nextBin = path.join(process.cwd(), "node_modules", ".bin", "next");
 
 async function prepare(): Promise<void> {
@@ -42,10 +44,10 @@ async function run(): Promise<void> {
   const port = process.env.PORT ?? "3000";
   if (process.env.DEMO_SKIP_BUILD !== "1") {
     console.log("Building the app (next build)…");
-    const build = spawnSync(nextBin, ["build"], { stdio: "inherit", env: process.env });
+    const build = spawnSync(nextBin, ["build"], { stdio: "inherit", env });
     if (build.status !== 0) fail("next build failed");
   }
-  const server = spawn(nextBin, ["start", "-p", port], { stdio: ["ignore", "pipe", "inherit"], env: process.env });
+  const server = spawn(nextBin, ["start", "-p", port], { stdio: ["ignore", "pipe", "inherit"], env });
   let announced = false;
   server.stdout.on("data", (chunk: Buffer) => {
     process.stdout.write(chunk);
