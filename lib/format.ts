@@ -35,16 +35,16 @@ export function formatSigned(x: number | null | undefined, digits = 3): string {
   return (x > 0 ? "+" : "") + formatNumber(x, digits);
 }
 
-export function formatBytes(bytes: number | null | undefined): string {
+export function formatBytes(bytes: number | null | undefined, digits = 1): string {
   if (!finite(bytes)) return DASH;
-  const units = ["B", "KB", "MB", "GB", "TB"];
+  const units = ["B", "KB", "MB", "GB", "TB", "PB"];
   let v = bytes;
   let i = 0;
   while (v >= 1000 && i < units.length - 1) {
     v /= 1000;
     i++;
   }
-  return `${v.toFixed(i === 0 ? 0 : 1)} ${units[i]}`;
+  return `${v.toFixed(i === 0 ? 0 : digits)} ${units[i]}`;
 }
 
 export function formatDuration(ms: number | null | undefined): string {

@@ -2,6 +2,7 @@
 // bad data with null + warning. Here bad input is an error naming the offending field.
 import { z } from 'zod';
 import type { PowerRequest, StatsRequest } from './types';
+import { formatPath } from './path';
 
 const required = (expected: string) => ({
   error: (issue: { input?: unknown }) => (issue.input === undefined ? 'required' : `expected ${expected}`),
@@ -131,17 +132,6 @@ const powerRequest = z
 export type ParsedRequest = { kind: 'stats'; request: StatsRequest } | { kind: 'power'; request: PowerRequest };
 export type ParseResult = { ok: true; value: ParsedRequest } | { ok: false; error: string };
 
-/** `metrics[0].data.treatment.n` from ['metrics', 0, 'data', 'treatment', 'n']. */
-export function formatPath(path: readonly PropertyKey[]): string {
-  return path
-    .map((p, i) => {
-      if (typeof p === 'number') return `[${p}]`;
-      const s = String(p);
-      const plain = /^[A-Za-z_$][\w$-]*$/.test(s) ? s : JSON.stringify(s);
-      return plain === s ? (i === 0 ? s : `.${s}`) : `[${plain}]`;
-    })
-    .join('');
-}
 
 function describe(error: z.ZodError): string {
   const issue = error.issues[0];

@@ -1,6 +1,8 @@
 // Safety net: no NaN or ±Infinity ever leaves the engine. Root causes are handled upstream;
 // anything that slips through becomes null with a warning naming where it was.
 
+import { formatPath } from './path';
+
 type Node = Record<string, unknown> | unknown[];
 
 // In place, depth-first, allocation-free; the path is only formatted when something is found.
@@ -23,10 +25,6 @@ function visit(node: Node, key: string | number, path: (string | number)[], warn
     walk(value as Node, path, warnings);
     path.pop();
   }
-}
-
-function formatPath(path: readonly (string | number)[]): string {
-  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
 }
 
 /**

@@ -4,7 +4,6 @@ import { bigqueryDialect, type Dialect } from "./dialect";
 import {
   bigQueryMessage,
   errorReasons,
-  formatBytes,
   int64,
   isTransient,
   plainRows,
@@ -12,6 +11,7 @@ import {
   toQueryParameters,
   type SchemaField,
 } from "./bigquery/values";
+import { formatBytes } from "../format";
 import { WarehouseError, type QueryOptions, type QueryResult, type Row, type SqlParams, type Warehouse } from "./types";
 
 export interface BigQueryConfig {
@@ -270,7 +270,7 @@ export class BigQueryWarehouse implements Warehouse {
       const estimate = await this.dryRun(sql, params, signal);
       if (estimate !== null && estimate > this.maxBytes) {
         throw new WarehouseError(
-          `query refused: it would scan ${formatBytes(estimate)} (${estimate} bytes), above BIGQUERY_MAX_BYTES=${this.maxBytes} (${formatBytes(this.maxBytes)}); narrow the date range or raise the cap`,
+          `query refused: it would scan ${formatBytes(estimate, 2)} (${estimate} bytes), above BIGQUERY_MAX_BYTES=${this.maxBytes} (${formatBytes(this.maxBytes, 2)}); narrow the date range or raise the cap`,
           "bigquery",
         );
       }

@@ -186,17 +186,6 @@ export function bigQueryMessage(err: unknown): string {
   return [...messages].join("; ");
 }
 
-/** 1234567890 → "1.23 GB" (decimal units, as BigQuery bills). */
-export function formatBytes(bytes: number): string {
-  const units = ["B", "KB", "MB", "GB", "TB", "PB"];
-  let v = bytes;
-  let i = 0;
-  while (v >= 1000 && i < units.length - 1) {
-    v /= 1000;
-    i++;
-  }
-  return i === 0 ? `${v} B` : `${v.toFixed(2)} ${units[i]}`;
-}
 
 /** A non-negative int64 statistic (a string in REST) as a number; null when absent. */
 export function int64(v: unknown): number | null {
