@@ -5,7 +5,7 @@ import { warehouseKind } from "@/lib/warehouse/config";
 import { getExperiment } from "./experiments";
 import { planFor } from "./plan";
 import type { SnapshotRow } from "./snapshots";
-import { isEventMetric } from "./sql/metric-sql";
+import { timeSeriesMetrics } from "./sql/timeseries-sql";
 import { analysisStatements, formatStatements } from "./sql/statements";
 import { toTimeSeriesStats, type TimeSeriesStats } from "./timeseries";
 import { DEFAULT_VIEW, toStatsRequest } from "./stats-request";
@@ -61,7 +61,7 @@ export async function runAnalysis(experimentId: string, warehouse?: Warehouse): 
     const statements = analysisStatements(plan, wh.dialect);
     sql = formatStatements(statements, false);
     // per statement: the same name can carry a different value in another statement
-    params = statements.map((s) => ({ statement: s.kind === "aggregates" ? s.kind : `timeseries_${s.mode}`, params: s.params }));
+    params = statements.map((s) => ({ statement: s.kind, params: s.params }));
     const labels = { app: "experiment-results", experiment: experimentId.toLowerCase().replace(/[^a-z0-9_-]/g, "_").slice(0, 63) };
     const variants = exp.variants.map((v) => ({ key: v.key, weight: v.weight }));
     let stats: SufficientStats | undefined;
@@ -75,7 +75,7 @@ export async function runAnalysis(experimentId: string, warehouse?: Warehouse): 
       if (statement.kind === "aggregates") {
         stats = toSufficientStats(result.rows, variants, plan.metrics, plan.covariateLookbackDays > 0, plan.segments);
       } else {
-        timeseries.push(toTimeSeriesStats(result.rows, statement.mode, plan.startDate, plan.metrics.filter(isEventMetric)));
+        timeseries.push(...toTimeSeriesStats(result.rows, plan.startDate, timeSeriesMetrics(plan.metrics)));
       }
     }
     if (!stats) throw new Error("the analysis produced no aggregates");

@@ -2,7 +2,7 @@ import { addDays, format, parseISO } from "date-fns";
 import type { EventMetric } from "@/lib/metrics/define";
 import { analyze, type MetricInput } from "@/lib/stats";
 import type { Row } from "@/lib/warehouse/types";
-import type { TimeSeriesMode } from "./sql/timeseries-sql";
+import { TIME_SERIES_MODES, type TimeSeriesMode } from "./sql/timeseries-sql";
 import type { ViewOptions } from "./stats-request";
 import type { Moments, SufficientStats } from "./sufficient-stats";
 
@@ -28,25 +28,29 @@ export interface TimeSeries {
   }[];
 }
 
-export function toTimeSeriesStats(rows: Row[], mode: TimeSeriesMode, startDate: string, metrics: EventMetric[]): TimeSeriesStats {
-  const byX = new Map<number, TimeSeriesStats["points"][number]>();
-  for (const row of rows) {
-    const x = Number(row.x);
-    const variant = String(row.variant);
-    const point = byX.get(x) ?? { x, users: {}, metrics: {} };
-    point.users[variant] = Number(row.users);
-    for (const m of metrics) {
-      const perVariant = (point.metrics[m.key] ??= {});
-      perVariant[variant] = { sum: Number(row[`${m.key}_sum`]), sumSquares: Number(row[`${m.key}_sumsq`]) };
+/** Folds the time-series rows (both axes, told apart by `mode`) into one TimeSeriesStats per axis. */
+export function toTimeSeriesStats(rows: Row[], startDate: string, metrics: EventMetric[]): TimeSeriesStats[] {
+  return TIME_SERIES_MODES.map((mode) => {
+    const byX = new Map<number, TimeSeriesStats["points"][number]>();
+    for (const row of rows) {
+      if (row.mode !== mode) continue;
+      const x = Number(row.x);
+      const variant = String(row.variant);
+      const point = byX.get(x) ?? { x, users: {}, metrics: {} };
+      point.users[variant] = Number(row.users);
+      for (const m of metrics) {
+        const perVariant = (point.metrics[m.key] ??= {});
+        perVariant[variant] = { sum: Number(row[`${m.key}_sum`]), sumSquares: Number(row[`${m.key}_sumsq`]) };
+      }
+      byX.set(x, point);
     }
-    byX.set(x, point);
-  }
-  return {
-    mode,
-    startDate,
-    metrics: metrics.map((m) => ({ key: m.key, statistic: m.statistic })),
-    points: [...byX.values()].sort((a, b) => a.x - b.x),
-  };
+    return {
+      mode,
+      startDate,
+      metrics: metrics.map((m) => ({ key: m.key, statistic: m.statistic })),
+      points: [...byX.values()].sort((a, b) => a.x - b.x),
+    };
+  });
 }
 
 /** Runs the stats engine once per day on the stored cumulative statistics (no CUPED: no covariates per day). */

@@ -34,8 +34,8 @@ export interface EventMetric extends MetricBase {
   kind: "events";
   /** event_name value(s) that count */
   events: string[];
-  /** count the events, or sum their `value` column */
-  aggregate: "count" | "sum";
+  /** count the events, sum their `value` column, or count the distinct calendar days with one */
+  aggregate: "count" | "sum" | "days";
 }
 
 /** What free-SQL metrics get to build their query with. */

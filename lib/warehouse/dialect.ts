@@ -16,6 +16,8 @@ export interface Dialect {
   addDaysToDate(dateExpr: string, daysExpr: string): string;
   /** Whole days between two timestamps (later minus earlier), floored. */
   daysBetween(laterExpr: string, earlierExpr: string): string;
+  /** Days between two DATE expressions (later minus earlier). */
+  daysBetweenDates(laterExpr: string, earlierExpr: string): string;
   /** The p-quantile (p a number expression) of expr over all rows, as a window aggregate (NULLs ignored). */
   percentileOverAll(expr: string, pExpr: string): string;
   /** A relation `(x)` of the whole numbers 0 … count − 1 (count is a number expression). */
@@ -39,6 +41,7 @@ export const duckdbDialect: Dialect = {
   addDays: (ts, days) => `(${ts} + to_days(CAST(${days} AS INTEGER)))`,
   addDaysToDate: (d, days) => `CAST(${d} + to_days(CAST(${days} AS INTEGER)) AS DATE)`,
   daysBetween: (later, earlier) => `CAST(floor(epoch(${later} - ${earlier}) / 86400) AS BIGINT)`,
+  daysBetweenDates: (later, earlier) => `(${later} - ${earlier})`, // DATE - DATE is whole days
   integerSeries: (count) => `(SELECT range AS x FROM range(CAST(${count} AS BIGINT)))`,
   percentileOverAll: (expr, p) => `quantile_cont(${expr}, CAST(${p} AS DOUBLE)) OVER ()`,
   floatType: "DOUBLE",
@@ -62,6 +65,7 @@ export function bigqueryDialect({ projectId, dataset }: BigQueryLocation): Diale
     addDaysToDate: (d, days) => `DATE_ADD(${d}, INTERVAL CAST(${days} AS INT64) DAY)`,
     // floored like DuckDB's: DIV and TIMESTAMP_DIFF(…, SECOND) both truncate toward zero, which differs for negative spans
     daysBetween: (later, earlier) => `CAST(FLOOR(TIMESTAMP_DIFF(${later}, ${earlier}, MICROSECOND) / 86400000000) AS INT64)`,
+    daysBetweenDates: (later, earlier) => `DATE_DIFF(${later}, ${earlier}, DAY)`,
     // exact: APPROX_QUANTILES is not an analytic function, and a subquery would scan the sources again
     percentileOverAll: (expr, p) => `PERCENTILE_CONT(${expr}, ${p}) OVER ()`,
     integerSeries: (count) => `(SELECT x FROM UNNEST(GENERATE_ARRAY(0, CAST(${count} AS INT64) - 1)) AS x)`,

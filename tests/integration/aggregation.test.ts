@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AnalysisPlan } from "@/lib/analysis/sql/analysis-plan";
 import { defineEventMetric } from "@/lib/metrics/define";
 import type { Row } from "@/lib/warehouse/types";
+import { activeDaysSql } from "../support/active-days-sql";
 import { useTempEnvironment } from "../support/temp-env";
 
 // The aggregation query must equal a brute-force per-user computation done here in JS from the
@@ -84,12 +85,13 @@ function bruteForce(plan: AnalysisPlan, sliceOf: SliceOf = () => "all") {
     for (const m of plan.metrics) {
       const evs = byUser.get(userId) ?? [];
       const valueOf = (inWindow: (t: number) => boolean, stat: "n" | "pct") => {
-        if (m.kind === "sql") {
-          const days = new Set(evs.filter((e) => inWindow(ms(e.event_time))).map((e) => String(e.event_date)));
-          return stat === "n" ? days.size : days.size > 0 ? 1 : 0; // active_days: pct is 1 for users with a row
-        }
-        const hits = evs.filter((e) => m.events.includes(String(e.event_name)) && inWindow(ms(e.event_time)));
-        const n = m.aggregate === "sum" ? hits.reduce((a, e) => a + Number(e.value ?? 0), 0) : hits.length;
+        // the only free-SQL metric here is active_days_sql: any event counts
+        const hits = evs.filter((e) => (m.kind === "sql" || m.events.includes(String(e.event_name))) && inWindow(ms(e.event_time)));
+        const aggregate = m.kind === "sql" ? "days" : m.aggregate;
+        const n =
+          aggregate === "sum" ? hits.reduce((a, e) => a + Number(e.value ?? 0), 0)
+          : aggregate === "days" ? new Set(hits.map((e) => String(e.event_date))).size
+          : hits.length;
         return stat === "n" ? n : hits.length > 0 ? 1 : 0;
       };
       values[m.key] = {
@@ -141,6 +143,7 @@ describe("aggregation in the warehouse", () => {
     ["whole window, with covariates", { windowDays: null, covariateLookbackDays: 14 }],
     ["lower and upper caps, percentile and absolute", { windowDays: null, covariateLookbackDays: 14, metrics: cappedMetrics() }],
     ["7-day window per user", { windowDays: 7, covariateLookbackDays: 3 }],
+    ["60-day lookback: distinct-day bitmasks span two words", { windowDays: null, covariateLookbackDays: 60 }],
   ];
   for (const [name, overrides] of cases) {
     it(`equals a brute-force per-user computation (${name})`, async () => {
@@ -153,7 +156,7 @@ describe("aggregation in the warehouse", () => {
         startDate: "2026-10-01",
         endDate: "2026-10-14",
         windowDays: null,
-        metrics: [...allMetrics()],
+        metrics: [...allMetrics(), activeDaysSql],
         covariateLookbackDays: 14,
         segments: [],
         segmentLimit: 8,
@@ -251,54 +254,59 @@ describe("aggregation in the warehouse", () => {
     }
   });
 
-  for (const mode of ["exposure", "calendar"] as const) {
-    it(`time series by ${mode} day: cumulative sums equal a brute force per day`, async () => {
+  for (const windowDays of [10, null]) {
+    it(`time series (window ${windowDays ?? "to the end"}): cumulative sums on both axes equal a brute force per day`, async () => {
       const { allMetrics } = await import("@/lib/metrics/registry");
-      const { buildTimeSeriesQuery } = await import("@/lib/analysis/sql/timeseries-sql");
-      const metrics = allMetrics().filter((m) => m.kind === "events");
+      const { buildTimeSeriesQuery, timeSeriesMetrics } = await import("@/lib/analysis/sql/timeseries-sql");
+      const metrics = timeSeriesMetrics(allMetrics());
+      expect(metrics.length).toBe(allMetrics().length - 1); // all but active_days (distinct days)
       const plan: AnalysisPlan = {
         experimentKey: "onboarding-three-arm", exposureTable: "exposures", variants: ["control", "short", "gamified"],
-        startDate: "2026-10-01", endDate: "2026-10-14", windowDays: mode === "exposure" ? 10 : null, metrics,
+        startDate: "2026-10-01", endDate: "2026-10-14", windowDays, metrics,
         covariateLookbackDays: 0, segments: [], segmentLimit: 8,
       };
-      const q = buildTimeSeriesQuery(plan, metrics, mode, wh.dialect);
-      const { rows } = await wh.query(q.sql, q.params);
-      expect(rows.length).toBeLessThanOrEqual(3 * 14); // variants × days
+      const q = buildTimeSeriesQuery(plan, metrics, wh.dialect);
+      const { rows: all } = await wh.query(q.sql, q.params);
+      expect(all.length).toBeLessThanOrEqual(2 * 3 * 14); // axes × variants × days
+      for (const mode of ["exposure", "calendar"] as const) {
+        const rows = all.filter((r) => r.mode === mode);
+        expect(rows.length).toBeGreaterThan(0);
 
-      const start = ms(`${plan.startDate}T00:00:00Z`);
-      const end = start + 14 * DAY;
-      const { cohort } = bruteForce(plan);
-      const evByUser = new Map<number, Row[]>();
-      for (const ev of events) {
-        if (!cohort.has(Number(ev.user_id))) continue;
-        evByUser.set(Number(ev.user_id), [...(evByUser.get(Number(ev.user_id)) ?? []), ev]);
-      }
-      for (const x of [0, 3, 9, 13]) {
-        const acc = new Map<string, Record<string, number>>();
-        for (const [id, u] of cohort) {
-          const windowEnd = plan.windowDays === null ? end : Math.min(u.first + plan.windowDays * DAY, end);
-          const eligible = mode === "exposure" ? Math.floor((windowEnd - u.first) / DAY) - 1 >= x : Math.floor((u.first - start) / DAY) <= x;
-          if (!eligible) continue;
-          const upTo = mode === "exposure" ? u.first + (x + 1) * DAY : start + (x + 1) * DAY;
-          const v = [...u.variants][0]!;
-          const a = acc.get(v) ?? { users: 0 };
-          a.users! += 1;
-          for (const m of metrics) {
-            if (m.kind !== "events") continue;
-            const hits = (evByUser.get(id) ?? []).filter((e) => {
-              const t = ms(e.event_time);
-              return m.events.includes(String(e.event_name)) && t >= u.first && t < Math.min(upTo, windowEnd);
-            });
-            const y = m.statistic === "proportion" ? (hits.length > 0 ? 1 : 0) : m.aggregate === "sum" ? hits.reduce((s, e) => s + Number(e.value ?? 0), 0) : hits.length;
-            a[`${m.key}_sum`] = (a[`${m.key}_sum`] ?? 0) + y;
-            a[`${m.key}_sumsq`] = (a[`${m.key}_sumsq`] ?? 0) + y * y;
-          }
-          acc.set(v, a);
+        const start = ms(`${plan.startDate}T00:00:00Z`);
+        const end = start + 14 * DAY;
+        const { cohort } = bruteForce(plan);
+        const evByUser = new Map<number, Row[]>();
+        for (const ev of events) {
+          if (!cohort.has(Number(ev.user_id))) continue;
+          evByUser.set(Number(ev.user_id), [...(evByUser.get(Number(ev.user_id)) ?? []), ev]);
         }
-        for (const [variant, e] of acc) {
-          const row = rows.find((r) => Number(r.x) === x && r.variant === variant)!;
-          expect(row, `day ${x} ${variant}`).toBeDefined();
-          for (const [k, value] of Object.entries(e)) expect(Number(row[k]), `day ${x} ${variant} ${k}`).toBeCloseTo(value, 6);
+        for (const x of [0, 3, 9, 13]) {
+          const acc = new Map<string, Record<string, number>>();
+          for (const [id, u] of cohort) {
+            const windowEnd = plan.windowDays === null ? end : Math.min(u.first + plan.windowDays * DAY, end);
+            const eligible = mode === "exposure" ? Math.floor((windowEnd - u.first) / DAY) - 1 >= x : Math.floor((u.first - start) / DAY) <= x;
+            if (!eligible) continue;
+            const upTo = mode === "exposure" ? u.first + (x + 1) * DAY : start + (x + 1) * DAY;
+            const v = [...u.variants][0]!;
+            const a = acc.get(v) ?? { users: 0 };
+            a.users! += 1;
+            for (const m of metrics) {
+              if (m.kind !== "events") continue;
+              const hits = (evByUser.get(id) ?? []).filter((e) => {
+                const t = ms(e.event_time);
+                return m.events.includes(String(e.event_name)) && t >= u.first && t < Math.min(upTo, windowEnd);
+              });
+              const y = m.statistic === "proportion" ? (hits.length > 0 ? 1 : 0) : m.aggregate === "sum" ? hits.reduce((s, e) => s + Number(e.value ?? 0), 0) : hits.length;
+              a[`${m.key}_sum`] = (a[`${m.key}_sum`] ?? 0) + y;
+              a[`${m.key}_sumsq`] = (a[`${m.key}_sumsq`] ?? 0) + y * y;
+            }
+            acc.set(v, a);
+          }
+          for (const [variant, e] of acc) {
+            const row = rows.find((r) => Number(r.x) === x && r.variant === variant)!;
+            expect(row, `${mode} day ${x} ${variant}`).toBeDefined();
+            for (const [k, value] of Object.entries(e)) expect(Number(row[k]), `${mode} day ${x} ${variant} ${k}`).toBeCloseTo(value, 6);
+          }
         }
       }
     });

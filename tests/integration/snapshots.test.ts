@@ -27,7 +27,7 @@ describe("snapshots", () => {
     expect(good.rowCount).toBeLessThanOrEqual(2 * (1 + 3 + 9 + 3) + 2 * 2 * 14);
     expect(good.sql).toContain("first_exposure");
     const params = JSON.parse(good.parameters) as { statement: string; params: Record<string, unknown> }[];
-    expect(params.map((p) => p.statement)).toEqual(["aggregates", "timeseries_exposure", "timeseries_calendar"]);
+    expect(params.map((p) => p.statement)).toEqual(["aggregates", "timeseries"]);
     for (const p of params) expect(p.params).toMatchObject({ experiment_key: "checkout-redesign", start_date: "2026-10-01" });
 
     // Break the experiment's source the way an analyst might: a table that does not exist.

@@ -1,6 +1,6 @@
 /**
  * Every statement an analysis runs on BigQuery (analysisStatements: the aggregates of
- * buildAnalysisQuery, and the cumulative time series by exposure and calendar day) parses with a BigQuery grammar
+ * buildAnalysisQuery, and the cumulative time series on both axes) parses with a BigQuery grammar
  * (node-sql-parser, database "bigquery"), binds exactly the parameters it uses, names only
  * CTEs or fully-qualified backquoted tables, and prunes partitions: each scan of `events`
  * (and of the exposure table) carries an `event_date BETWEEN CAST(@a AS DATE) AND CAST(@b AS DATE)`
@@ -23,6 +23,7 @@ import type { MetricDefinition } from "@/lib/metrics/define";
 import { DEFAULT_SEGMENT_LIMIT, SEGMENT_DIMENSIONS, type SegmentDimension } from "@/lib/analysis/segments";
 import { bigqueryDialect, duckdbDialect } from "@/lib/warehouse/dialect";
 import type { SqlParams } from "@/lib/warehouse/types";
+import { activeDaysSql } from "../support/active-days-sql";
 
 const PROJECT = "acme-analytics";
 const DATASET = "product_events";
@@ -240,14 +241,15 @@ function planFor(
   };
 }
 
-const all = [...allMetrics()];
+const all = [...allMetrics(), activeDaysSql];
 const metricSets: Array<[string, MetricDefinition[]]> = [
   ["all metrics", all],
   ["event metrics only", all.filter((m) => m.kind === "events")],
   ["SQL metrics only", all.filter((m) => m.kind === "sql")],
   ...all.map((m): [string, MetricDefinition[]] => [m.key, [m]]),
 ];
-const variantsOfPlan = [0, 14].flatMap((lookback) => [null, 7].map((window) => ({ lookback, window })));
+// 60 days of lookback make distinct-day bitmasks span two words
+const variantsOfPlan = [0, 14, 60].flatMap((lookback) => [null, 7].map((window) => ({ lookback, window })));
 const segmentSets: SegmentDimension[][] = [[...SEGMENT_DIMENSIONS], ...SEGMENT_DIMENSIONS.map((d) => [d])];
 
 describe("generated BigQuery SQL", () => {
@@ -262,10 +264,8 @@ describe("generated BigQuery SQL", () => {
       const statements = analysisStatements(plan, dialect);
       expect(statements[0]?.kind).toBe("aggregates");
       expect(statements[0]?.sql).toBe(buildAnalysisQuery(plan, dialect).sql);
-      const hasEventMetrics = metrics.some((m) => m.kind === "events");
-      expect(statements.map((st) => (st.kind === "timeseries" ? st.mode : st.kind))).toEqual(
-        hasEventMetrics ? ["aggregates", "exposure", "calendar"] : ["aggregates"],
-      );
+      const drawn = metrics.some((m) => m.kind === "events" && m.aggregate !== "days");
+      expect(statements.map((st) => st.kind)).toEqual(drawn ? ["aggregates", "timeseries"] : ["aggregates"]);
       for (const st of statements) {
         checkStatement(st.sql, st.params, plan, st.kind === "aggregates" ? plan.covariateLookbackDays : 0);
       }

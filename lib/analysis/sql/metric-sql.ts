@@ -1,6 +1,7 @@
 import type { EventMetric, MetricContext, MetricDefinition, SqlMetric } from "@/lib/metrics/define";
 import type { Dialect } from "@/lib/warehouse/dialect";
 import type { AnalysisPlan } from "./analysis-plan";
+import { differenceInCalendarDays, parseISO } from "date-fns";
 import { daysBefore } from "./cohort-sql";
 import type { ParamBinder } from "./params";
 
@@ -30,15 +31,38 @@ export function eventFilter(m: EventMetric, p: ParamBinder): string {
   return names.length === 1 ? `e.event_name = ${names[0]}` : `e.event_name IN (${names.join(", ")})`;
 }
 
+/** Days in one bitmask word: bits 0–61 of a signed 64-bit integer, clear of the sign bit. */
+const DAYS_PER_WORD = 62;
+
+/**
+ * Distinct calendar days with a matching event, as an aggregate that stays cheap per user: each
+ * event sets the bit of its day (counted from the scan's first date) in a 64-bit word, BIT_OR
+ * merges them, BIT_COUNT counts them. A COUNT(DISTINCT event_date) per user would keep a hash
+ * set per user in the analysis' heaviest GROUP BY; one word covers 62 days, longer scans use more.
+ */
+function distinctDays(condition: string, plan: AnalysisPlan, d: Dialect, p: ParamBinder): string {
+  const from = p.bind("events_from", daysBefore(plan.startDate, plan.covariateLookbackDays));
+  const dayIndex = d.daysBetweenDates("e.event_date", `CAST(${from} AS DATE)`);
+  const span = differenceInCalendarDays(parseISO(plan.endDate), parseISO(plan.startDate)) + 1 + plan.covariateLookbackDays;
+  const words = Array.from({ length: Math.ceil(span / DAYS_PER_WORD) }, (_, w) => {
+    const first = w * DAYS_PER_WORD;
+    const inWord = span <= DAYS_PER_WORD ? "" : ` AND ${dayIndex} BETWEEN ${first} AND ${first + DAYS_PER_WORD - 1}`;
+    // 2^k rather than 1 << k: exact in a double up to 2^61, and the BigQuery grammar we test against lacks <<
+    const bit = `CAST(POWER(2, ${first === 0 ? dayIndex : `${dayIndex} - ${first}`}) AS ${d.intType})`;
+    return `BIT_COUNT(COALESCE(BIT_OR(CASE WHEN ${condition}${inWord} THEN ${bit} END), 0))`;
+  });
+  return `CAST(${words.join(" + ")} AS ${d.intType})`;
+}
+
 /**
  * One scan of `events` for every declarative metric, with the pre-exposure covariate in the same
  * pass (the scan starts `lookback` days before exposure).
  *
- * Per user it counts events (and sums their value, for sum metrics) once per distinct event list
- * and phase (after / before exposure), and derives each metric from those: n is the count or the
- * sum, pct is count > 0. So metrics over the same events share aggregates (purchases and revenue),
- * and COUNT keeps the per-user state small: the per-user GROUP BY is the heaviest step of the
- * analysis, its cost grows with the number of aggregates.
+ * Per user it counts events (and sums their value, or counts their distinct days, where a metric
+ * asks) once per distinct event list and phase (after / before exposure), and derives each metric
+ * from those: n is the count, the sum or the days, pct is count > 0. So metrics over the same
+ * events share aggregates (purchases and revenue), and COUNT keeps the per-user state small: the
+ * per-user GROUP BY is the heaviest step of the analysis, its cost grows with the number of aggregates.
  */
 export function eventsPass(metrics: EventMetric[], plan: AnalysisPlan, d: Dialect, p: ParamBinder): MetricSource | null {
   if (metrics.length === 0) return null;
@@ -47,12 +71,13 @@ export function eventsPass(metrics: EventMetric[], plan: AnalysisPlan, d: Dialec
   if (lookback > 0) phases.push({ prefix: "pre", test: "e.event_time < c.window_start" });
 
   // one group of aggregates per distinct event list, named after the first metric that uses it
-  const groups = new Map<string, { stem: string; filter: string; sum: boolean }>();
+  const groups = new Map<string, { stem: string; filter: string; sum: boolean; days: boolean }>();
   const groupOf = (m: EventMetric) => {
     const id = [...new Set(m.events)].sort().join("\u0000");
     let g = groups.get(id);
-    if (!g) groups.set(id, (g = { stem: m.key, filter: eventFilter(m, p), sum: false }));
+    if (!g) groups.set(id, (g = { stem: m.key, filter: eventFilter(m, p), sum: false, days: false }));
     if (m.aggregate === "sum") g.sum = true;
+    if (m.aggregate === "days") g.days = true;
     return g;
   };
   const perUser: string[] = [];
@@ -60,7 +85,7 @@ export function eventsPass(metrics: EventMetric[], plan: AnalysisPlan, d: Dialec
   const selects: string[] = [];
   for (const m of metrics) {
     const g = groupOf(m);
-    const amount = (phase: string) => (m.aggregate === "sum" ? `${phase}_value_${g.stem}` : `${phase}_count_${g.stem}`);
+    const amount = (phase: string) => `${phase}_${m.aggregate === "count" ? "count" : m.aggregate === "sum" ? "value" : "days"}_${g.stem}`;
     const any = (phase: string) => `CASE WHEN ${phase}_count_${g.stem} > 0 THEN 1 ELSE 0 END`;
     selects.push(`${amount("post")} AS n_${m.key}`, `${any("post")} AS pct_${m.key}`);
     const cols: { n: string; pct: string; x?: string } = { n: `n_${m.key}`, pct: `pct_${m.key}` };
@@ -72,10 +97,10 @@ export function eventsPass(metrics: EventMetric[], plan: AnalysisPlan, d: Dialec
   }
   for (const g of groups.values()) {
     for (const phase of phases) {
-      perUser.push(`COUNT(CASE WHEN ${g.filter} AND ${phase.test} THEN 1 END) AS ${phase.prefix}_count_${g.stem}`);
-      if (g.sum) {
-        perUser.push(`SUM(CASE WHEN ${g.filter} AND ${phase.test} THEN COALESCE(e.value, 0) ELSE 0 END) AS ${phase.prefix}_value_${g.stem}`);
-      }
+      const when = `${g.filter} AND ${phase.test}`;
+      perUser.push(`COUNT(CASE WHEN ${when} THEN 1 END) AS ${phase.prefix}_count_${g.stem}`);
+      if (g.sum) perUser.push(`SUM(CASE WHEN ${when} THEN COALESCE(e.value, 0) ELSE 0 END) AS ${phase.prefix}_value_${g.stem}`);
+      if (g.days) perUser.push(`${distinctDays(when, plan, d, p)} AS ${phase.prefix}_days_${g.stem}`);
     }
   }
   const allEvents = [...new Set(metrics.flatMap((m) => m.events))];

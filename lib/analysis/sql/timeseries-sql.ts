@@ -1,4 +1,4 @@
-import type { EventMetric } from "@/lib/metrics/define";
+import type { EventMetric, MetricDefinition } from "@/lib/metrics/define";
 import type { Dialect } from "@/lib/warehouse/dialect";
 import { differenceInCalendarDays, parseISO } from "date-fns";
 import type { AnalysisPlan } from "./analysis-plan";
@@ -7,30 +7,37 @@ import { cohortCtes } from "./cohort-sql";
 import { eventDateRange, eventStem } from "./metric-sql";
 import { ParamBinder } from "./params";
 
-export type TimeSeriesMode = "exposure" | "calendar";
+export const TIME_SERIES_MODES = ["exposure", "calendar"] as const;
+export type TimeSeriesMode = (typeof TIME_SERIES_MODES)[number];
+
+/** Metrics drawn over time: declarative counts and sums (distinct days and free SQL are not). */
+export function timeSeriesMetrics(metrics: readonly MetricDefinition[]): EventMetric[] {
+  return metrics.filter((m): m is EventMetric => m.kind === "events" && m.aggregate !== "days");
+}
 
 /**
- * Cumulative sufficient statistics per day and variant, for each declarative metric's headline
- * statistic. x is the day since the user's first exposure, or the calendar day since the start.
- * A user counts on day x when x lies in [min_day, max_day]: by exposure, only users observed for
- * the full x + 1 days (so the cohort does not shift); by calendar, users exposed by that day.
+ * Cumulative sufficient statistics per day and variant, for each metric's headline statistic, on
+ * both axes in one statement (column `mode`): x is the day since the user's first exposure, or the
+ * calendar day since the start. A user counts on day x when x lies in [min_day, max_day]: by
+ * exposure, only users observed for the full x + 1 days (so the cohort does not shift); by
+ * calendar, users exposed by that day.
  *
  * Σy² needs each user's cumulative value, not just daily totals. Each event gets its running
- * count (and running value) within (user, event list) in day order, one window pass; its
+ * count (and running value) within (user, event list) in time order, one window pass; its
  * increment of y² is then (c² − (c − 1)²) = 2c − 1 for counts, a·(2s − a) for sums, and 1 on the
- * first event for proportions. Summed over days ≤ x these telescope to Σ y(x)², whatever the
- * order of events inside a day. Only variants × days rows leave the warehouse.
+ * first event for proportions. Both day numbers grow with time, so summed over days ≤ x these
+ * telescope to Σ y(x)² on either axis, whatever the order of events inside a day: one join and
+ * one window serve both. Only modes × variants × days rows leave the warehouse.
  */
-export function buildTimeSeriesQuery(plan: AnalysisPlan, metrics: EventMetric[], mode: TimeSeriesMode, d: Dialect): AnalysisQuery {
+export function buildTimeSeriesQuery(plan: AnalysisPlan, metrics: EventMetric[], d: Dialect): AnalysisQuery {
   const p = new ParamBinder(d);
   const days = differenceInCalendarDays(parseISO(plan.endDate), parseISO(plan.startDate)) + 1;
   const ctes = cohortCtes({ ...plan, segments: [] }, d, p);
   const dayCount = p.bind("series_days", days);
+  const lastDay = `CAST(${dayCount} AS ${d.intType}) - 1`;
   const start = `CAST(${p.bind("start_date", plan.startDate)} AS TIMESTAMP)`;
-  const bounds =
-    mode === "exposure"
-      ? { minDay: "0", maxDay: `${d.daysBetween("c.window_end", "c.window_start")} - 1`, day: d.daysBetween("e.event_time", "u.window_start") }
-      : { minDay: d.daysBetween("c.window_start", start), maxDay: `CAST(${dayCount} AS ${d.intType}) - 1`, day: d.daysBetween("e.event_time", start) };
+  const [exposure, calendar] = TIME_SERIES_MODES.map((mode) => p.bind(`mode_${mode}`, mode));
+  const byMode = (m: string, ifExposure: string, ifCalendar: string) => `CASE WHEN ${m}.mode = ${exposure} THEN ${ifExposure} ELSE ${ifCalendar} END`;
 
   // Metrics over the same event list share one running count; an event in several lists gets a
   // row per list (the join below), so overlapping lists stay exact.
@@ -44,38 +51,46 @@ export function buildTimeSeriesQuery(plan: AnalysisPlan, metrics: EventMetric[],
   const listIds = new Map(metrics.map((m) => [m.key, listOf(m)]));
   const mapping = lists.flatMap((l, i) => l.events.map((e) => `SELECT ${p.bind(eventStem(e), e)} AS event_name, ${i} AS list_id`));
   const withValue = metrics.some((m) => m.statistic === "mean" && m.aggregate === "sum");
-  const order = "PARTITION BY user_id, list_id ORDER BY day";
+  const order = "PARTITION BY user_id, list_id ORDER BY event_time";
 
   const increments = metrics.flatMap((m) => {
-    const inList = `list_id = ${listIds.get(m.key)}`;
+    const inList = `r.list_id = ${listIds.get(m.key)}`;
     if (m.statistic === "proportion") {
-      const first = `COUNT(CASE WHEN ${inList} AND run_count = 1 THEN 1 END)`;
+      const first = `COUNT(CASE WHEN ${inList} AND r.run_count = 1 THEN 1 END)`;
       return [`${first} AS s1_${m.key}`, `${first} AS s2_${m.key}`];
     }
     if (m.aggregate === "sum") {
       return [
-        `SUM(CASE WHEN ${inList} THEN amount ELSE 0 END) AS s1_${m.key}`,
-        `SUM(CASE WHEN ${inList} THEN amount * (2 * run_value - amount) ELSE 0 END) AS s2_${m.key}`,
+        `SUM(CASE WHEN ${inList} THEN r.amount ELSE 0 END) AS s1_${m.key}`,
+        `SUM(CASE WHEN ${inList} THEN r.amount * (2 * r.run_value - r.amount) ELSE 0 END) AS s2_${m.key}`,
       ];
     }
     return [
       `COUNT(CASE WHEN ${inList} THEN 1 END) AS s1_${m.key}`,
-      `SUM(CASE WHEN ${inList} THEN 2 * run_count - 1 ELSE 0 END) AS s2_${m.key}`,
+      `SUM(CASE WHEN ${inList} THEN 2 * r.run_count - 1 ELSE 0 END) AS s2_${m.key}`,
     ];
   });
   const f = d.floatType;
 
   ctes.push(
+    `ts_modes AS (
+  SELECT ${exposure} AS mode UNION ALL SELECT ${calendar} AS mode
+)`,
     `ts_users AS (
-  SELECT c.user_id, c.variant, c.window_start, c.window_end, ${bounds.minDay} AS min_day, ${bounds.maxDay} AS max_day
+  SELECT c.user_id, c.variant, c.window_start, c.window_end,
+    ${d.daysBetween("c.window_end", "c.window_start")} - 1 AS exposure_max_day,
+    ${d.daysBetween("c.window_start", start)} AS calendar_min_day
   FROM cohort c
 )`,
     `ts_event_lists AS (
   ${mapping.join("\n  UNION ALL ")}
 )`,
     `ts_events AS (
-  -- one row per counted event and event list it belongs to, with its day
-  SELECT u.user_id, u.variant, u.max_day, ${bounds.day} AS day, l.list_id${withValue ? ", COALESCE(e.value, 0) AS amount" : ""}
+  -- one row per counted event and event list it belongs to, with its day on both axes
+  SELECT u.user_id, u.variant, u.exposure_max_day, e.event_time, l.list_id,
+    ${d.daysBetween("e.event_time", "u.window_start")} AS exposure_day,
+    ${d.daysBetween("e.event_time", start)} AS calendar_day${withValue ? `,
+    COALESCE(e.value, 0) AS amount` : ""}
   FROM ts_users u
   JOIN ${d.table("events")} e ON e.user_id = u.user_id
   JOIN ts_event_lists l ON l.event_name = e.event_name
@@ -84,38 +99,45 @@ export function buildTimeSeriesQuery(plan: AnalysisPlan, metrics: EventMetric[],
     AND e.event_time < u.window_end
 )`,
     `ts_running AS (
-  -- running count (and value) per user and event list: one window pass, one sort, for all metrics
-  SELECT variant, max_day, day, list_id,
+  -- running count (and value) per user and event list: one window pass, one sort, for all metrics and both axes
+  SELECT variant, exposure_max_day, exposure_day, calendar_day, list_id,
     ROW_NUMBER() OVER (${order}) AS run_count${withValue ? `,
     amount,
     SUM(amount) OVER (${order} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS run_value` : ""}
   FROM ts_events
 )`,
     `ts_increments AS (
-  -- increments of y and y squared per day; their sums over days up to x telescope to the totals at x
-  SELECT variant, max_day, day,
+  -- increments of y and y squared per axis and day; their sums over days up to x telescope to the totals at x
+  SELECT m.mode, r.variant,
+    ${byMode("m", "r.exposure_day", "r.calendar_day")} AS day,
+    ${byMode("m", "r.exposure_max_day", lastDay)} AS max_day,
     ${increments.join(",\n    ")}
-  FROM ts_running
-  GROUP BY variant, max_day, day
+  FROM ts_running r
+  CROSS JOIN ts_modes m
+  GROUP BY 1, 2, 3, 4
 )`,
     `ts_user_counts AS (
-  SELECT variant, min_day, max_day, COUNT(*) AS users
-  FROM ts_users
-  GROUP BY variant, min_day, max_day
+  SELECT m.mode, u.variant,
+    ${byMode("m", "0", "u.calendar_min_day")} AS min_day,
+    ${byMode("m", "u.exposure_max_day", lastDay)} AS max_day,
+    COUNT(*) AS users
+  FROM ts_users u
+  CROSS JOIN ts_modes m
+  GROUP BY 1, 2, 3, 4
 )`,
     `ts_days AS ${d.integerSeries(dayCount)}`,
     `ts_population AS (
-  SELECT t.x, n.variant, SUM(n.users) AS users
+  SELECT n.mode, t.x, n.variant, SUM(n.users) AS users
   FROM ts_days t
   JOIN ts_user_counts n ON n.min_day <= t.x AND n.max_day >= t.x
-  GROUP BY t.x, n.variant
+  GROUP BY n.mode, t.x, n.variant
 )`,
     `ts_totals AS (
-  SELECT t.x, i.variant,
+  SELECT i.mode, t.x, i.variant,
     ${metrics.flatMap((m) => [`SUM(i.s1_${m.key}) AS s1_${m.key}`, `SUM(i.s2_${m.key}) AS s2_${m.key}`]).join(",\n    ")}
   FROM ts_days t
   JOIN ts_increments i ON i.day <= t.x AND i.max_day >= t.x
-  GROUP BY t.x, i.variant
+  GROUP BY i.mode, t.x, i.variant
 )`,
   );
   const columns = metrics.flatMap((m) => [
@@ -125,12 +147,13 @@ export function buildTimeSeriesQuery(plan: AnalysisPlan, metrics: EventMetric[],
   const sql = `WITH
 ${ctes.join(",\n")}
 SELECT
+  n.mode AS mode,
   n.x AS x,
   n.variant AS variant,
   n.users AS users,
   ${columns.join(",\n  ")}
 FROM ts_population n
-LEFT JOIN ts_totals s ON s.x = n.x AND s.variant = n.variant
-ORDER BY n.x, n.variant`;
+LEFT JOIN ts_totals s ON s.mode = n.mode AND s.x = n.x AND s.variant = n.variant
+ORDER BY n.mode, n.x, n.variant`;
   return { sql, params: p.values };
 }
