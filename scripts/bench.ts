@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -6,7 +7,6 @@ import { analysisStatements } from "@/lib/analysis/sql/statements";
 import { toSufficientStats } from "@/lib/analysis/sufficient-stats";
 import { DEFAULT_VIEW, toStatsRequest } from "@/lib/analysis/stats-request";
 import { DEMO_START, demoEndDate } from "@/lib/demo/plan";
-import { seedWarehouse } from "@/lib/demo/seed-warehouse";
 import { allMetrics } from "@/lib/metrics/registry";
 import { analyze } from "@/lib/stats";
 import { DEFAULT_ANALYSIS_MEMORY_LIMIT, DuckDbWarehouse } from "@/lib/warehouse/duckdb";
@@ -55,9 +55,11 @@ main(async () => {
   const same = existsSync(file) && existsSync(stamp) && readFileSync(stamp, "utf8") === JSON.stringify(options);
   if (values.reseed || !same) {
     mkdirSync(dir, { recursive: true });
-    const s = await seedWarehouse(file, options);
+    const child = spawnSync(process.execPath, [...process.execArgv, path.join(__dirname, "bench-seed.ts"), file, JSON.stringify(options)], {
+      stdio: ["ignore", "inherit", "inherit"],
+    });
+    if (child.status !== 0) fail(`seeding the bench warehouse failed (exit ${child.status ?? child.signal})`);
     writeFileSync(stamp, JSON.stringify(options));
-    emit({ measurement: "seed", users: s.users, exposures: s.exposures, events: s.events, seconds: s.seconds });
   }
 
   const wh = await DuckDbWarehouse.open({ path: file });
@@ -81,11 +83,13 @@ main(async () => {
     const statements = analysisStatements(plan, wh.dialect);
     let rows = 0;
     const perStatement: Record<string, number> = {};
+    const rowsPerStatement: Record<string, number> = {};
     const cpuBefore = cpuMs();
     const [, analysisMs] = await timed(async () => {
       for (const s of statements) {
         const [r, ms] = await timed(() => wh.query(s.sql, s.params));
-        perStatement[s.kind === "aggregates" ? "aggregates" : `timeseries_${s.mode}`] = ms;
+        perStatement[s.kind] = ms;
+        rowsPerStatement[s.kind] = r.rows.length;
         rows += r.rows.length;
         if (s.kind === "aggregates") {
           const suff = toSufficientStats(r.rows, [{ key: "control", weight: 1 }, { key: "treatment", weight: 1 }], plan.metrics, true, plan.segments);
@@ -95,7 +99,9 @@ main(async () => {
     });
     const analysisCpuMs = Math.round(cpuMs() - cpuBefore);
     const aggregatesMs = perStatement.aggregates ?? 0;
-    const maxRows = plan.variants.length * (1 + 3 + plan.segmentLimit + 1) + 2 * plan.variants.length * options.days;
+    // the issue's bound: variants × segment slices (all users + each value, top N + "other" per dimension) × days
+    const slices = 1 + plan.segments.length * (plan.segmentLimit + 1);
+    const maxRows = plan.variants.length * slices * options.days;
     const settings = (await wh.query("SELECT current_setting('memory_limit') AS memory_limit, current_setting('threads') AS threads")).rows[0] ?? {};
     emit({ measurement: "bare_pass", sql: bare, ms: bareMs });
     emit({
@@ -113,6 +119,7 @@ main(async () => {
       aggregates_ratio_to_bare_pass: Math.round((aggregatesMs / bareMs) * 100) / 100,
       target_ratio: 2,
       rows_returned: rows,
+      statement_rows: rowsPerStatement,
       rows_bound: maxRows,
       duckdb: { memory_limit: settings.memory_limit, threads: settings.threads, default_memory_limit: DEFAULT_ANALYSIS_MEMORY_LIMIT },
     });
