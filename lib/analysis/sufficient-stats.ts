@@ -50,15 +50,24 @@ function num(row: Row, column: string): number {
   return n;
 }
 
-/** Which slice an aggregate row belongs to: the one segment column not rolled up, or "all". */
-function sliceOf(row: Row, segments: SegmentDimension[]): { dimension: SegmentDimension | "all"; value: string } {
+/** The slices a cell (one variant × one combination of segment values) adds to: all users, and one per dimension. */
+function slicesOf(row: Row, segments: SegmentDimension[]): { dimension: SegmentDimension | "all"; value: string }[] {
+  const out: { dimension: SegmentDimension | "all"; value: string }[] = [{ dimension: "all", value: "all" }];
   for (const dim of segments) {
-    if (num(row, `g_${dim}`) === 0) {
-      const v = row[`seg_${dim}`];
-      return { dimension: dim, value: v === null || v === undefined ? "(none)" : String(v) };
-    }
+    const v = row[`seg_${dim}`];
+    out.push({ dimension: dim, value: v === null || v === undefined ? "(none)" : String(v) });
   }
-  return { dimension: "all", value: "all" };
+  return out;
+}
+
+/** Adds a cell's statistics into a slice's running totals (every aggregate column is a sum). */
+function addCell(total: Row | undefined, cell: Row): Row {
+  const out: Row = { ...(total ?? {}) };
+  for (const [column, value] of Object.entries(cell)) {
+    if (column === "variant" || column === "excluded_users" || column.startsWith("seg_")) continue;
+    out[column] = (total ? num(total, column) : 0) + num(cell, column);
+  }
+  return out;
 }
 
 function metricData(row: Row | undefined, m: MetricDefinition, withCovariates: boolean): VariantMetricStats {
@@ -73,7 +82,7 @@ function metricData(row: Row | undefined, m: MetricDefinition, withCovariates: b
   return entry;
 }
 
-/** Folds the aggregate rows into SufficientStats; variants with no exposed users get zeros. */
+/** Folds the aggregate cells into SufficientStats, one slice per segment value; variants with no exposed users get zeros. */
 export function toSufficientStats(
   rows: Row[],
   variants: { key: string; weight: number }[],
@@ -86,11 +95,13 @@ export function toSufficientStats(
   const grouped = new Map<string, { dimension: SegmentDimension | "all"; value: string; rows: Map<string, Row> }>();
   grouped.set("all", { dimension: "all", value: "all", rows: new Map() });
   for (const row of rows) {
-    const { dimension, value } = sliceOf(row, segments);
-    const id = sliceId(dimension, value);
-    const slice = grouped.get(id) ?? { dimension, value, rows: new Map() };
-    slice.rows.set(String(row.variant), row);
-    grouped.set(id, slice);
+    for (const { dimension, value } of slicesOf(row, segments)) {
+      const id = sliceId(dimension, value);
+      const slice = grouped.get(id) ?? { dimension, value, rows: new Map() };
+      const variant = String(row.variant);
+      slice.rows.set(variant, addCell(slice.rows.get(variant), row));
+      grouped.set(id, slice);
+    }
   }
   const slices: Slice[] = [...grouped].map(([id, s]) => ({
     id,
