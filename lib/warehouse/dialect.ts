@@ -24,6 +24,8 @@ export interface Dialect {
   integerSeries(countExpr: string): string;
   readonly floatType: string;
   readonly intType: string;
+  /** a 32-bit integer where the engine has one (narrower sort keys), else the only integer type */
+  readonly smallIntType: string;
 }
 
 const SAFE_IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -46,6 +48,7 @@ export const duckdbDialect: Dialect = {
   percentileOverAll: (expr, p) => `quantile_cont(${expr}, CAST(${p} AS DOUBLE)) OVER ()`,
   floatType: "DOUBLE",
   intType: "BIGINT",
+  smallIntType: "INTEGER",
 };
 
 export interface BigQueryLocation {
@@ -71,5 +74,6 @@ export function bigqueryDialect({ projectId, dataset }: BigQueryLocation): Diale
     integerSeries: (count) => `(SELECT x FROM UNNEST(GENERATE_ARRAY(0, CAST(${count} AS INT64) - 1)) AS x)`,
     floatType: "FLOAT64",
     intType: "INT64",
+    smallIntType: "INT64",
   };
 }
