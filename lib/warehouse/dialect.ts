@@ -18,8 +18,11 @@ export interface Dialect {
   daysBetween(laterExpr: string, earlierExpr: string): string;
   /** Days between two DATE expressions (later minus earlier). */
   daysBetweenDates(laterExpr: string, earlierExpr: string): string;
-  /** The p-quantile (p a number expression) of expr over all rows, as a window aggregate (NULLs ignored). */
-  percentileOverAll(expr: string, pExpr: string): string;
+  /**
+   * The p-quantile of expr over all rows, as a window aggregate (NULLs ignored). `param` binds p
+   * as a query parameter, for engines that accept one there.
+   */
+  percentileOverAll(expr: string, p: number, param: () => string): string;
   /** A relation `(x)` of the whole numbers 0 … count − 1 (count is a number expression). */
   integerSeries(countExpr: string): string;
   readonly floatType: string;
@@ -45,11 +48,16 @@ export const duckdbDialect: Dialect = {
   daysBetween: (later, earlier) => `CAST(floor(epoch(${later} - ${earlier}) / 86400) AS BIGINT)`,
   daysBetweenDates: (later, earlier) => `(${later} - ${earlier})`, // DATE - DATE is whole days
   integerSeries: (count) => `(SELECT range AS x FROM range(CAST(${count} AS BIGINT)))`,
-  percentileOverAll: (expr, p) => `quantile_cont(${expr}, CAST(${p} AS DOUBLE)) OVER ()`,
+  percentileOverAll: (expr, _p, param) => `quantile_cont(${expr}, CAST(${param()} AS DOUBLE)) OVER ()`,
   floatType: "DOUBLE",
   intType: "BIGINT",
   smallIntType: "INTEGER",
 };
+
+function percentLiteral(p: number): string {
+  if (!(Number.isFinite(p) && p >= 0 && p <= 1)) throw new Error(`a percentile must be a number between 0 and 1 (got ${p})`);
+  return String(p);
+}
 
 export interface BigQueryLocation {
   projectId: string;
@@ -70,7 +78,8 @@ export function bigqueryDialect({ projectId, dataset }: BigQueryLocation): Diale
     daysBetween: (later, earlier) => `CAST(FLOOR(TIMESTAMP_DIFF(${later}, ${earlier}, MICROSECOND) / 86400000000) AS INT64)`,
     daysBetweenDates: (later, earlier) => `DATE_DIFF(${later}, ${earlier}, DAY)`,
     // exact: APPROX_QUANTILES is not an analytic function, and a subquery would scan the sources again
-    percentileOverAll: (expr, p) => `PERCENTILE_CONT(${expr}, ${p}) OVER ()`,
+    // PERCENTILE_CONT takes its percentile as a literal, so it is written into the SQL: a finite number in [0, 1]
+    percentileOverAll: (expr, p) => `PERCENTILE_CONT(${expr}, ${percentLiteral(p)}) OVER ()`,
     integerSeries: (count) => `(SELECT x FROM UNNEST(GENERATE_ARRAY(0, CAST(${count} AS INT64) - 1)) AS x)`,
     floatType: "FLOAT64",
     intType: "INT64",

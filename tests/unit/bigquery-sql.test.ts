@@ -274,6 +274,23 @@ describe("generated BigQuery SQL with segments", () => {
 
 });
 
+describe("percentile caps", () => {
+  it("BigQuery gets the percentile as a literal (PERCENTILE_CONT wants one); DuckDB binds it", () => {
+    const plan = planFor(all, 14, null);
+    const bq = buildAnalysisQuery(plan, dialect);
+    expect(bq.sql).toContain("PERCENTILE_CONT(NULLIF(y_revenue, 0), 0.99) OVER ()");
+    expect(Object.keys(bq.params).some((k) => k.startsWith("cap_"))).toBe(false);
+    const duck = buildAnalysisQuery(plan, duckdbDialect);
+    expect(duck.sql).toContain("quantile_cont(NULLIF(y_revenue, 0), CAST($cap_revenue_upper AS DOUBLE)) OVER ()");
+    expect(duck.params.cap_revenue_upper).toBe(0.99);
+  });
+
+  it("refuses a percentile outside [0, 1] rather than writing it into the SQL", () => {
+    expect(() => dialect.percentileOverAll("x", 1.5, () => "@p")).toThrow(/between 0 and 1/);
+    expect(() => dialect.percentileOverAll("x", Number.NaN, () => "@p")).toThrow(/between 0 and 1/);
+  });
+});
+
 describe("the checks themselves can fail", () => {
   const plan = planFor(all, 14, 7);
   const { sql, params } = buildAnalysisQuery(plan, dialect);

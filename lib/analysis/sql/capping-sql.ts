@@ -9,9 +9,9 @@ export function hasCapping(plan: AnalysisPlan): boolean {
 
 /** The threshold for one tail: a bound number, or a percentile of the users' non-zero values. */
 function threshold(cap: Cap, column: string, m: MetricDefinition, tail: "upper" | "lower", d: Dialect, p: ParamBinder): string {
-  const value = p.bind(`cap_${m.key}_${tail}`, cap.value);
+  const bound = () => p.bind(`cap_${m.key}_${tail}`, cap.value);
   // zeros are excluded so that a sparse metric's p99 is not simply 0
-  return cap.type === "absolute" ? value : d.percentileOverAll(`NULLIF(${column}, 0)`, value);
+  return cap.type === "absolute" ? bound() : d.percentileOverAll(`NULLIF(${column}, 0)`, cap.value, bound);
 }
 
 function capped(column: string, m: MetricDefinition, d: Dialect, p: ParamBinder): string {
