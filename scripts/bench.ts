@@ -55,7 +55,7 @@ main(async () => {
     const child = spawnSync(process.execPath, [...process.execArgv, path.join(__dirname, "bench-seed.ts"), file, JSON.stringify(options)], {
       stdio: ["ignore", "inherit", "inherit"],
     });
-    if (child.status !== 0) fail(`seeding the bench warehouse failed (exit ${child.status ?? child.signal})`);
+    if (child.status !== 0) fail(`seeding the bench warehouse failed (${child.error?.message ?? `exit ${child.status ?? child.signal}`})`);
     writeFileSync(stamp, JSON.stringify(options));
   }
 

@@ -4,7 +4,7 @@ import type { SqlValue } from "../warehouse/types";
  * The metric-definition API: everything a file under metrics/ may use.
  *
  * A metric measures each user of a cohort inside that user's own window and yields
- * `user_id`, `n_<key>` (events, or summed value, per user) and `pct_<key>` (1 if the user did it).
+ * `user_id`, `n_<key>` (events, summed value or active days, per user) and `pct_<key>` (1 if the user did it).
  */
 
 export type MetricStatistic = "mean" | "proportion";

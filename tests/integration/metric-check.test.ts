@@ -68,3 +68,31 @@ describe("metric contract check", () => {
     );
   });
 });
+
+describe("distinct days over a long history", () => {
+  it("counts 200 active days across four bitmask words (per-word counts must not overflow)", async () => {
+    const { checkMetric } = await import("@/lib/analysis/metric-check");
+    const { getMetric } = await import("@/lib/metrics/registry");
+    const { DuckDbWarehouse } = await import("@/lib/warehouse/duckdb");
+    const long = await DuckDbWarehouse.open({ path: ":memory:", readOnly: false });
+    try {
+      // user 1: a session every day for 200 days (and a search on even days); user 2: three days; user 3: none
+      await long.query(`CREATE TABLE users AS SELECT * FROM (VALUES (1, DATE '2026-01-01'), (2, DATE '2026-01-01'), (3, DATE '2026-01-01')) u(user_id, signup_date)`);
+      await long.query(`CREATE TABLE events AS
+        SELECT 1 AS user_id, 'session_start' AS event_name, TIMESTAMP '2026-01-01 08:00:00' + to_days(CAST(d AS INTEGER)) AS event_time,
+               CAST(DATE '2026-01-01' + to_days(CAST(d AS INTEGER)) AS DATE) AS event_date, NULL::DOUBLE AS value
+        FROM range(200) r(d)
+        UNION ALL SELECT 1, 'search', TIMESTAMP '2026-01-01 20:00:00' + to_days(CAST(d AS INTEGER)), CAST(DATE '2026-01-01' + to_days(CAST(d AS INTEGER)) AS DATE), NULL
+        FROM range(0, 200, 2) r(d)
+        UNION ALL SELECT 2, 'purchase', TIMESTAMP '2026-03-01 12:00:00' + to_days(CAST(d AS INTEGER)), CAST(DATE '2026-03-01' + to_days(CAST(d AS INTEGER)) AS DATE), 10
+        FROM (VALUES (0), (61), (62)) r(d)`);
+      const r = await checkMetric(getMetric("active_days"), long);
+      expect(r.problems).toEqual([]);
+      expect(r.to).toBe("2026-07-19"); // day 199: the scan spans 200 days, four 62-day words
+      expect(r.rows).toBe(2); // one row per user with an event; the analysis zero-fills the rest
+      expect(r.meanN).toBeCloseTo((200 + 3) / 2, 10);
+    } finally {
+      await long.close();
+    }
+  });
+});

@@ -40,7 +40,8 @@ function userValuesCte(plan: AnalysisPlan, sources: MetricSource[]): string {
 /**
  * The whole analysis as one statement: cohort ⟕ metrics, zero-filled, capped where the metric
  * says so, grouped by variant and every segment column: one row per variant and combination of
- * segment values (each capped to the top N + "other", so at most variants × (N + 1)^dimensions).
+ * segment values (platform and country capped to the top N + "other", user type has at most
+ * three values), so the rows stay in the hundreds, never per user.
  * Every statistic is a sum, so the whole population and each segment slice are sums of these
  * cells, added up by toSufficientStats. (GROUPING SETS would return the slices directly, but on
  * DuckDB its extra hash tables share the memory limit with the events join, which then spills:

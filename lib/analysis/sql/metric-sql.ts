@@ -49,9 +49,10 @@ function distinctDays(condition: string, plan: AnalysisPlan, d: Dialect, p: Para
     const inWord = span <= DAYS_PER_WORD ? "" : ` AND ${dayIndex} BETWEEN ${first} AND ${first + DAYS_PER_WORD - 1}`;
     // 2^k rather than 1 << k: exact in a double up to 2^61, and the BigQuery grammar we test against lacks <<
     const bit = `CAST(POWER(2, ${first === 0 ? dayIndex : `${dayIndex} - ${first}`}) AS ${d.intType})`;
-    return `BIT_COUNT(COALESCE(BIT_OR(CASE WHEN ${condition}${inWord} THEN ${bit} END), 0))`;
+    // each count cast before adding: DuckDB's BIT_COUNT is a TINYINT, which three words' days overflow
+    return `CAST(BIT_COUNT(COALESCE(BIT_OR(CASE WHEN ${condition}${inWord} THEN ${bit} END), 0)) AS ${d.intType})`;
   });
-  return `CAST(${words.join(" + ")} AS ${d.intType})`;
+  return words.length === 1 ? words[0]! : `(${words.join(" + ")})`;
 }
 
 /**
@@ -112,7 +113,7 @@ export function eventsPass(metrics: EventMetric[], plan: AnalysisPlan, d: Dialec
     user_id,
     ${selects.join(",\n    ")}
   FROM (
-    -- per user: one count (and value sum) per event list and phase, shared by the metrics above
+    -- per user: one count (and value sum, or distinct days) per event list and phase, shared by the metrics above
     SELECT
       c.user_id,
       ${perUser.join(",\n      ")}
