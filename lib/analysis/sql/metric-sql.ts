@@ -1,7 +1,7 @@
+import { differenceInCalendarDays, parseISO } from "date-fns";
 import type { EventMetric, MetricContext, MetricDefinition, SqlMetric } from "@/lib/metrics/define";
 import type { Dialect } from "@/lib/warehouse/dialect";
 import type { AnalysisPlan } from "./analysis-plan";
-import { differenceInCalendarDays, parseISO } from "date-fns";
 import { daysBefore } from "./cohort-sql";
 import type { ParamBinder } from "./params";
 
