@@ -2,6 +2,7 @@ import { prisma } from "@/lib/db";
 import { analyze } from "@/lib/stats";
 import { openWarehouse, type Warehouse } from "@/lib/warehouse";
 import { warehouseKind } from "@/lib/warehouse/config";
+import { checkByteBudget } from "./byte-budget";
 import { getExperiment } from "./experiments";
 import { planFor } from "./plan";
 import type { SnapshotRow } from "./snapshots";
@@ -62,6 +63,7 @@ export async function runAnalysis(experimentId: string, warehouse?: Warehouse): 
     sql = formatStatements(statements, false);
     // per statement: the same name can carry a different value in another statement
     params = statements.map((s) => ({ statement: s.kind, params: s.params }));
+    await checkByteBudget(wh, statements);
     const labels = { app: "experiment-results", experiment: experimentId.toLowerCase().replace(/[^a-z0-9_-]/g, "_").slice(0, 63) };
     const variants = exp.variants.map((v) => ({ key: v.key, weight: v.weight }));
     let stats: SufficientStats | undefined;

@@ -51,6 +51,7 @@ function plainRow(row: Record<string, unknown>): Row {
 export class DuckDbWarehouse implements Warehouse {
   readonly kind = "duckdb" as const;
   readonly dialect = duckdbDialect;
+  readonly maxBytes = null;
 
   private constructor(
     private readonly instance: DuckDBInstance,

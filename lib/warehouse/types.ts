@@ -33,6 +33,8 @@ export interface Warehouse {
   query(sql: string, params?: SqlParams, options?: QueryOptions): Promise<QueryResult>;
   /** Bytes the statement would scan, without running it (null where the engine cannot tell). */
   estimateBytes(sql: string, params?: SqlParams): Promise<number | null>;
+  /** Most bytes one analysis may scan, all its statements together (null: no cap, e.g. a local file). */
+  readonly maxBytes: number | null;
   close(): Promise<void>;
 }
 
