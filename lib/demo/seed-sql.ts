@@ -107,8 +107,9 @@ CREATE TABLE exposures AS
 WITH first_seen AS (
   SELECT user_id, experiment_id, variant, exposed_at, platform, country FROM assignments
 ),
-repeat_seen AS ( -- many users are exposed again later in the same variant
-  SELECT user_id, experiment_id, variant, exposed_at + to_microseconds(CAST(rnd(user_id, 8) * 3 * 86400e6 AS BIGINT)), platform, country
+repeat_seen AS ( -- many users are exposed again later in the same variant, some of them on another device
+  SELECT user_id, experiment_id, variant, exposed_at + to_microseconds(CAST(rnd(user_id, 8) * 3 * 86400e6 AS BIGINT)),
+    CASE WHEN rnd(hash(user_id, experiment_id), 10) < 0.1 THEN 'android' ELSE platform END, country
   FROM first_seen WHERE rnd(hash(user_id, experiment_id), 9) < 0.3
 ),
 other_variant AS ( -- a few users are also seen in another variant: the cohort must exclude them

@@ -61,9 +61,12 @@ function bruteForce(plan: AnalysisPlan, sliceOf: SliceOf = () => "all") {
     if (e.experiment_id !== plan.experimentKey || t < start || t >= end || !plan.variants.includes(String(e.variant))) continue;
     const u = seen.get(Number(e.user_id)) ?? { variants: new Set(), first: Infinity, platform: "~", country: "~" };
     u.variants.add(String(e.variant));
+    if (t < u.first) {
+      // segments are the user's platform and country at their first exposure
+      u.platform = String(e.platform);
+      u.country = String(e.country);
+    }
     u.first = Math.min(u.first, t);
-    u.platform = String(e.platform) < u.platform ? String(e.platform) : u.platform; // MIN(), as the SQL
-    u.country = String(e.country) < u.country ? String(e.country) : u.country;
     seen.set(Number(e.user_id), u);
   }
   const excluded = [...seen.values()].filter((u) => u.variants.size > 1).length;
@@ -222,6 +225,11 @@ describe("aggregation in the warehouse", () => {
       startDate: "2026-10-01", endDate: "2026-10-14", windowDays: null, metrics: [...allMetrics()], covariateLookbackDays: 0,
       segments: ["platform", "country", "user_type"], segmentLimit: 3,
     };
+    // some users came back on another device: their first exposure's platform is not the smallest one
+    const switched = await wh.query(
+      `SELECT COUNT(*) AS n FROM (SELECT user_id FROM exposures WHERE experiment_id = 'checkout-redesign' GROUP BY user_id HAVING arg_min(platform, exposed_at) <> MIN(platform))`,
+    );
+    expect(Number(switched.rows[0]!.n)).toBeGreaterThan(0);
     const q = buildAnalysisQuery(plan, wh.dialect);
     const { rows } = await wh.query(q.sql, q.params);
     const stats = toSufficientStats(rows, [{ key: "control", weight: 1 }, { key: "treatment", weight: 1 }], plan.metrics, false, plan.segments);

@@ -13,9 +13,10 @@ export function daysBefore(date: string, days: number): string {
 }
 
 /**
- * Segment dimensions read from the exposure log. A user's platform and country are taken as the
- * smallest value over their exposure rows (MIN works the same on both engines); they differ
- * between rows only for users who switched device or country mid-experiment.
+ * Segment dimensions read from the exposure log: a user's platform and country at their first
+ * exposure (MIN_BY on both engines), which is where the experiment met them; later exposures on
+ * another device do not move them to another slice. Exposures at the very same instant on two
+ * platforms would leave the choice between them to the engine.
  */
 const EXPOSURE_DIMENSIONS = ["platform", "country"] as const;
 
@@ -42,7 +43,7 @@ export function cohortCtes(plan: AnalysisPlan, d: Dialect, p: ParamBinder): stri
     ${ownWindowEnd} AS window_end,
     MIN(variant) AS variant,
     MIN(variant) < MAX(variant) AS several_variants${fromExposures.map((dim) => `,
-    MIN(${dim}) AS ${dim}`).join("")}
+    MIN_BY(${dim}, exposed_at) AS ${dim}`).join("")}
   FROM ${d.table(plan.exposureTable)}
   WHERE experiment_id = ${p.bind("experiment_key", plan.experimentKey)}
     AND event_date BETWEEN CAST(${p.bind("start_date", plan.startDate)} AS DATE) AND CAST(${p.bind("end_date", plan.endDate)} AS DATE)
