@@ -6,14 +6,13 @@ import type { Statement } from "./sql/statements";
  * Refuses an analysis whose statements together would scan more than the warehouse's cap, before
  * any of them runs: each statement alone may fit under BIGQUERY_MAX_BYTES while the analysis as a
  * whole does not, and stopping after the first statement would already have billed it.
- * Returns the estimated total (null when the engine cannot estimate, e.g. DuckDB).
+ * Returns each statement's estimate, for the queries to reuse instead of dry-running again
+ * (undefined where the warehouse has no cap, e.g. DuckDB).
  */
-export async function checkByteBudget(wh: Warehouse, statements: Statement[]): Promise<number | null> {
-  if (wh.maxBytes === null) return null;
+export async function checkByteBudget(wh: Warehouse, statements: Statement[]): Promise<(number | null)[] | undefined> {
+  if (wh.maxBytes === null) return undefined;
   const estimates = await Promise.all(statements.map((s) => wh.estimateBytes(s.sql, s.params)));
-  const known = estimates.filter((b): b is number => b !== null);
-  if (known.length === 0) return null;
-  const total = known.reduce((a, b) => a + b, 0);
+  const total = estimates.reduce<number>((a, b) => a + (b ?? 0), 0);
   if (total > wh.maxBytes) {
     const each = estimates.map((b, i) => `${statements[i]!.kind} ${b === null ? "unknown" : formatBytes(b, 2)}`).join(", ");
     throw new WarehouseError(
@@ -21,5 +20,5 @@ export async function checkByteBudget(wh: Warehouse, statements: Statement[]): P
       wh.kind,
     );
   }
-  return total;
+  return estimates;
 }

@@ -63,15 +63,15 @@ export async function runAnalysis(experimentId: string, warehouse?: Warehouse): 
     sql = formatStatements(statements, false);
     // per statement: the same name can carry a different value in another statement
     params = statements.map((s) => ({ statement: s.kind, params: s.params }));
-    await checkByteBudget(wh, statements);
+    const estimates = await checkByteBudget(wh, statements);
     const labels = { app: "experiment-results", experiment: experimentId.toLowerCase().replace(/[^a-z0-9_-]/g, "_").slice(0, 63) };
     const variants = exp.variants.map((v) => ({ key: v.key, weight: v.weight }));
     let stats: SufficientStats | undefined;
     const timeseries: TimeSeriesStats[] = [];
     let rowCount = 0;
     let bytes: number | null = null;
-    for (const statement of statements) {
-      const result = await wh.query(statement.sql, statement.params, { labels });
+    for (const [i, statement] of statements.entries()) {
+      const result = await wh.query(statement.sql, statement.params, { labels, estimatedBytes: estimates?.[i] });
       rowCount += result.rows.length;
       if (result.stats.bytesProcessed !== null) bytes = (bytes ?? 0) + result.stats.bytesProcessed;
       if (statement.kind === "aggregates") {

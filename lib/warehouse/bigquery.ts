@@ -267,7 +267,7 @@ export class BigQueryWarehouse implements Warehouse {
     let inserted: Promise<Job> | undefined;
     try {
       if (signal?.aborted) throw new Aborted();
-      const estimate = await this.dryRun(sql, params, signal);
+      const estimate = options.estimatedBytes !== undefined ? options.estimatedBytes : await this.dryRun(sql, params, signal);
       if (estimate !== null && estimate > this.maxBytes) {
         throw new WarehouseError(
           `query refused: it would scan ${formatBytes(estimate, 2)} (${estimate} bytes), above BIGQUERY_MAX_BYTES=${this.maxBytes} (${formatBytes(this.maxBytes, 2)}); narrow the date range or raise the cap`,

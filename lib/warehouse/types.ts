@@ -24,6 +24,8 @@ export interface QueryOptions {
   /** Job labels (BigQuery); ignored by engines without them. */
   labels?: Record<string, string>;
   signal?: AbortSignal;
+  /** The statement's dry-run estimate when the caller already has it (an analysis' byte budget), so it is not dry-run again. */
+  estimatedBytes?: number | null;
 }
 
 export interface Warehouse {

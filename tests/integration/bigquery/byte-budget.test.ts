@@ -47,6 +47,7 @@ describe("the byte cap covers the whole analysis", () => {
     expect(snapshot.error ?? "").not.toMatch(/refused/);
     const jobs = fake.requestsTo("jobs.insert");
     expect(jobs).toHaveLength(2);
+    expect(fake.requestsTo("jobs.insert.dryRun"), "each statement is dry-run once, for the budget").toHaveLength(2);
     for (const job of jobs) expect(job.body?.configuration?.query?.maximumBytesBilled).toBe("10000000000");
   });
 });
