@@ -7,6 +7,7 @@ import { runAnalysis } from "@/lib/analysis/run-analysis";
 import { DEFAULT_SEED, DEMO_EXPERIMENTS } from "@/lib/demo/plan";
 import { registerDemoExperiments } from "@/lib/demo/register";
 import { seedWarehouse } from "@/lib/demo/seed-warehouse";
+import { config } from "@/lib/config";
 import { duckdbPath } from "@/lib/warehouse/config";
 import { fail } from "./cli";
 
@@ -41,8 +42,8 @@ async function prepare(): Promise<void> {
 
 async function run(): Promise<void> {
   await prepare();
-  const port = process.env.PORT ?? "3000";
-  if (process.env.DEMO_SKIP_BUILD !== "1") {
+  const port = String(config().PORT);
+  if (!config().DEMO_SKIP_BUILD) {
     console.log("Building the app (next build)…");
     const build = spawnSync(nextBin, ["build"], { stdio: "inherit", env });
     if (build.status !== 0) fail("next build failed");

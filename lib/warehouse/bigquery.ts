@@ -11,6 +11,7 @@ import {
   toQueryParameters,
   type SchemaField,
 } from "./bigquery/values";
+import { config, DEFAULT_BIGQUERY_MAX_BYTES, DEFAULT_BIGQUERY_TIMEOUT_MS, loadConfig } from "../config";
 import { formatBytes } from "../format";
 import { WarehouseError, type QueryOptions, type QueryResult, type Row, type SqlParams, type Warehouse } from "./types";
 
@@ -36,41 +37,29 @@ export interface BigQueryConfig {
   pageSize?: number;
 }
 
-export const DEFAULT_MAX_BYTES = 10 * 1024 ** 3; // 10 GiB
-export const DEFAULT_TIMEOUT_MS = 10 * 60 * 1000;
 const DEFAULT_MAX_RETRIES = 4;
 const DEFAULT_RETRY_BASE_DELAY_MS = 500;
 const MAX_RETRY_DELAY_MS = 30_000;
 /** Extra time allowed past jobTimeoutMs before the client gives up waiting and cancels. */
 const CLIENT_GRACE_MS = 60_000;
 
-function positiveInt(env: Record<string, string | undefined>, name: string, fallback?: number): number | undefined {
-  const raw = env[name]?.trim();
-  if (!raw) return fallback;
-  const n = /^\d+$/.test(raw) ? Number(raw) : NaN;
-  if (!Number.isSafeInteger(n) || n <= 0) throw new Error(`${name} must be a positive whole number (got "${raw}")`);
-  return n;
-}
-
-function required(env: Record<string, string | undefined>, name: string, what: string): string {
-  const v = env[name]?.trim();
-  if (!v) throw new Error(`${name} is not set: ${what} (needed with WAREHOUSE=bigquery)`);
-  return v;
+function required(value: string | undefined, name: string, what: string): string {
+  if (!value) throw new Error(`${name} is not set: ${what} (needed with WAREHOUSE=bigquery)`);
+  return value;
 }
 
 /** BIGQUERY_PROJECT, BIGQUERY_DATASET (required), BIGQUERY_LOCATION, BIGQUERY_MAX_BYTES, BIGQUERY_TIMEOUT_MS, BIGQUERY_API_ENDPOINT. */
-export function bigqueryConfigFromEnv(env: Record<string, string | undefined> = process.env): BigQueryConfig {
-  const config: BigQueryConfig = {
-    projectId: required(env, "BIGQUERY_PROJECT", "the Google Cloud project that runs the queries"),
-    dataset: required(env, "BIGQUERY_DATASET", "the dataset holding the exposures, events and users tables"),
-    maxBytes: positiveInt(env, "BIGQUERY_MAX_BYTES", DEFAULT_MAX_BYTES),
-    timeoutMs: positiveInt(env, "BIGQUERY_TIMEOUT_MS", DEFAULT_TIMEOUT_MS),
+export function bigqueryConfigFromEnv(env?: Record<string, string | undefined>): BigQueryConfig {
+  const c = env ? loadConfig(env) : config();
+  const bq: BigQueryConfig = {
+    projectId: required(c.BIGQUERY_PROJECT, "BIGQUERY_PROJECT", "the Google Cloud project that runs the queries"),
+    dataset: required(c.BIGQUERY_DATASET, "BIGQUERY_DATASET", "the dataset holding the exposures, events and users tables"),
+    maxBytes: c.BIGQUERY_MAX_BYTES,
+    timeoutMs: c.BIGQUERY_TIMEOUT_MS,
   };
-  const location = env.BIGQUERY_LOCATION?.trim();
-  if (location) config.location = location;
-  const apiEndpoint = env.BIGQUERY_API_ENDPOINT?.trim();
-  if (apiEndpoint) config.apiEndpoint = apiEndpoint;
-  return config;
+  if (c.BIGQUERY_LOCATION) bq.location = c.BIGQUERY_LOCATION;
+  if (c.BIGQUERY_API_ENDPOINT) bq.apiEndpoint = c.BIGQUERY_API_ENDPOINT;
+  return bq;
 }
 
 class Aborted extends Error {}
@@ -143,9 +132,9 @@ export class BigQueryWarehouse implements Warehouse {
 
   constructor(private readonly config: BigQueryConfig) {
     this.dialect = bigqueryDialect({ projectId: config.projectId, dataset: config.dataset });
-    this.maxBytes = config.maxBytes ?? DEFAULT_MAX_BYTES;
+    this.maxBytes = config.maxBytes ?? DEFAULT_BIGQUERY_MAX_BYTES;
     if (!Number.isSafeInteger(this.maxBytes) || this.maxBytes <= 0) throw new Error(`BIGQUERY_MAX_BYTES must be a positive whole number (got ${this.maxBytes})`);
-    this.timeoutMs = config.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.timeoutMs = config.timeoutMs ?? DEFAULT_BIGQUERY_TIMEOUT_MS;
     this.maxRetries = config.maxRetries ?? DEFAULT_MAX_RETRIES;
     this.retryBaseDelayMs = config.retryBaseDelayMs ?? DEFAULT_RETRY_BASE_DELAY_MS;
     const options: BigQueryOptions = {

@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from "@duckdb/node-api";
+import { config } from "../config";
 import { duckdbDialect } from "./dialect";
 import { WarehouseError, type QueryResult, type Row, type SqlParams, type Warehouse } from "./types";
 
@@ -25,9 +26,9 @@ export const DEFAULT_ANALYSIS_MEMORY_LIMIT = "1.2GB";
 function engineSettings({ readOnly = true, memoryLimit, threads }: DuckDbOptions): Record<string, string> {
   const settings: Record<string, string> = {};
   if (readOnly) settings.access_mode = "READ_ONLY";
-  const limit = memoryLimit ?? process.env.DUCKDB_MEMORY_LIMIT ?? (readOnly ? DEFAULT_ANALYSIS_MEMORY_LIMIT : undefined);
+  const limit = memoryLimit ?? config().DUCKDB_MEMORY_LIMIT ?? (readOnly ? DEFAULT_ANALYSIS_MEMORY_LIMIT : undefined);
   if (limit) settings.memory_limit = limit;
-  const threadCount = threads ?? (process.env.DUCKDB_THREADS ? Number(process.env.DUCKDB_THREADS) : undefined);
+  const threadCount = threads ?? config().DUCKDB_THREADS;
   if (threadCount !== undefined) {
     if (!Number.isInteger(threadCount) || threadCount < 1) throw new WarehouseError(`DuckDB threads (DUCKDB_THREADS) must be a whole number ≥ 1 (got ${threadCount})`, "duckdb");
     settings.threads = String(threadCount);

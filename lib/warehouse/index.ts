@@ -1,3 +1,4 @@
+import { config } from "../config";
 import { bigqueryDialect, duckdbDialect, type Dialect } from "./dialect";
 import { duckdbPath, warehouseKind, type WarehouseKind } from "./config";
 import { DuckDbWarehouse } from "./duckdb";
@@ -17,7 +18,7 @@ export async function openWarehouse(kind: WarehouseKind = warehouseKind()): Prom
 export function dialectFor(kind: WarehouseKind): Dialect {
   if (kind === "duckdb") return duckdbDialect;
   return bigqueryDialect({
-    projectId: process.env.BIGQUERY_PROJECT ?? "your-project",
-    dataset: process.env.BIGQUERY_DATASET ?? "your_dataset",
+    projectId: config().BIGQUERY_PROJECT ?? "your-project",
+    dataset: config().BIGQUERY_DATASET ?? "your_dataset",
   });
 }

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { resetConfig } from "@/lib/config";
 
 /**
  * Points DATABASE_URL and DUCKDB_PATH at a fresh temporary folder. Call before the first import
@@ -13,5 +14,6 @@ export function useTempEnvironment(prefix: string): { dir: string; warehouse: st
   process.env.DUCKDB_PATH = warehouse;
   process.env.DATABASE_URL = database;
   process.env.WAREHOUSE = "duckdb";
+  resetConfig();
   return { dir, warehouse, database, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }

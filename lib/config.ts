@@ -1,0 +1,76 @@
+import path from "node:path";
+import { z } from "zod";
+
+/**
+ * The process's configuration: every environment variable the app and the CLIs read, parsed and
+ * validated once by one zod schema. Modules ask `config()`; nothing else reads `process.env` for
+ * settings, so a typo'd or out-of-range value fails at start with the variable's name.
+ */
+
+const wholeNumber = (min: number) => {
+  const message = min >= 1 ? "must be a positive whole number" : "must be a whole number";
+  return z
+    .string()
+    .trim()
+    .regex(/^\d+$/, message)
+    .transform(Number)
+    .pipe(z.number().int(message).min(min, message).max(Number.MAX_SAFE_INTEGER, message));
+};
+
+/** An unset or empty variable is the same as absent. */
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), schema.optional());
+
+export const DEFAULT_BIGQUERY_MAX_BYTES = 10 * 1024 ** 3; // 10 GiB
+export const DEFAULT_BIGQUERY_TIMEOUT_MS = 10 * 60 * 1000;
+
+const schema = z.object({
+  DATABASE_URL: optional(z.string()),
+  WAREHOUSE: optional(z.enum(["duckdb", "bigquery"])).transform((v) => v ?? "duckdb"),
+  DUCKDB_PATH: optional(z.string()),
+  DUCKDB_MEMORY_LIMIT: optional(z.string().regex(/^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, 'must be a size such as "1.2GB"')),
+  DUCKDB_THREADS: optional(wholeNumber(1)),
+  BIGQUERY_PROJECT: optional(z.string().trim()),
+  BIGQUERY_DATASET: optional(z.string().trim()),
+  BIGQUERY_LOCATION: optional(z.string().trim()),
+  BIGQUERY_MAX_BYTES: optional(wholeNumber(1)).transform((v) => v ?? DEFAULT_BIGQUERY_MAX_BYTES),
+  BIGQUERY_TIMEOUT_MS: optional(wholeNumber(1)).transform((v) => v ?? DEFAULT_BIGQUERY_TIMEOUT_MS),
+  BIGQUERY_API_ENDPOINT: optional(z.string().trim()),
+  PORT: optional(wholeNumber(1)).transform((v) => v ?? 3000),
+  /** `npm run demo` reuses the existing build */
+  DEMO_SKIP_BUILD: optional(z.enum(["0", "1"])).transform((v) => v === "1"),
+});
+
+export type AppConfig = z.output<typeof schema> & {
+  /** resolved paths (defaults under data/ in the working directory) */
+  databaseUrl: string;
+  duckdbPath: string;
+};
+
+/** Parses an environment (pure; tests pass their own). Throws one message naming every bad variable. */
+export function loadConfig(env: Record<string, string | undefined>): AppConfig {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join(".")} ${i.message} (got "${String(env[String(i.path[0])] ?? "")}")`);
+    throw new Error(`invalid configuration: ${problems.join("; ")}`);
+  }
+  const c = parsed.data;
+  return {
+    ...c,
+    databaseUrl: c.DATABASE_URL ?? "file:" + path.join(process.cwd(), "data", "app.db"),
+    duckdbPath: c.DUCKDB_PATH ?? path.join(process.cwd(), "data", "warehouse.duckdb"),
+  };
+}
+
+let cached: AppConfig | undefined;
+
+/** The configuration of this process, read from `process.env` on first use. */
+export function config(): AppConfig {
+  cached ??= loadConfig(process.env);
+  return cached;
+}
+
+/** For tests that change `process.env` within one process: the next `config()` reads it again. */
+export function resetConfig(): void {
+  cached = undefined;
+}
