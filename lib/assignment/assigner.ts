@@ -28,7 +28,7 @@ export interface Assignment {
   forced: boolean;
   /** the variation came from the user's sticky assignment */
   stickyBucketUsed: boolean;
-  /** the SDK fired its tracking callback: this assignment is an exposure to record */
+  /** the SDK would fire its tracking callback (hashed or sticky into the experiment, not forced): an exposure to record */
   tracked: boolean;
   phase: string | null;
 }
@@ -44,7 +44,7 @@ export interface Assigner {
   assignSticky(request: AssignRequest, store: StickyAssignmentStore): Promise<Assignment[]>;
 }
 
-function toAssignment(featureKey: string, rule: ExperimentRule, feature: FeatureResult, tracked: Set<string>): Assignment {
+function toAssignment(rule: ExperimentRule, feature: FeatureResult): Assignment {
   const r = feature.source === "experiment" ? feature.experimentResult : undefined;
   const experimentKey = feature.experiment?.key ?? rule.key;
   if (!r || !r.inExperiment) {
@@ -59,7 +59,7 @@ function toAssignment(featureKey: string, rule: ExperimentRule, feature: Feature
       hashValue: null,
       forced: false,
       stickyBucketUsed: false,
-      tracked: tracked.has(featureKey),
+      tracked: false,
       phase: rule.phase ?? null,
     };
   }
@@ -74,7 +74,9 @@ function toAssignment(featureKey: string, rule: ExperimentRule, feature: Feature
     hashValue: r.hashValue === "" || r.hashValue == null ? null : String(r.hashValue),
     forced: !r.hashUsed,
     stickyBucketUsed: !!r.stickyBucketUsed,
-    tracked: tracked.has(featureKey),
+    // the SDK tracks exactly the assignments it reached by hashing or a sticky bucket (runExperiment
+    // returns before tracking for forced ones); the 100,000-user test checks this against its callback
+    tracked: !!r.hashUsed,
     phase: rule.phase ?? null,
   };
 }
@@ -89,35 +91,28 @@ export function createAssigner(payload: FeaturesPayload): Assigner {
   const experimentKeys = [...rules.values()].map((r) => r.key);
   const featureOf = new Map([...rules].map(([featureKey, rule]) => [rule.key, featureKey]));
 
-  const evaluate = (featureKey: string, context: UserContext, tracked: Set<string>) =>
-    toAssignment(featureKey, rules.get(featureKey)!, client.evalFeature(featureKey, context), tracked);
+  const evaluate = (featureKey: string, context: UserContext) => toAssignment(rules.get(featureKey)!, client.evalFeature(featureKey, context));
 
-  /** A fresh user context per request; its tracking callback records which features the SDK tracked. */
-  const contextFor = (request: AssignRequest, tracked: Set<string>): UserContext => ({
+  /** A fresh user context per request (the SDK keeps per-user state in it). */
+  const contextFor = (request: AssignRequest): UserContext => ({
     attributes: request.attributes,
     forcedVariations: request.forcedVariations,
     url: request.url,
-    trackingCallback: (_experiment, result) => {
-      if (result.featureId) tracked.add(result.featureId);
-    },
   });
 
   return {
     experimentKeys,
     assign(request) {
-      const tracked = new Set<string>();
-      const context = contextFor(request, tracked);
-      return [...rules.keys()].map((featureKey) => evaluate(featureKey, context, tracked));
+      const context = contextFor(request);
+      return [...rules.keys()].map((featureKey) => evaluate(featureKey, context));
     },
     assignExperiment(experimentKey, request) {
       const featureKey = featureOf.get(experimentKey);
       if (featureKey === undefined) throw new Error(`no running experiment "${experimentKey}" in this payload`);
-      const tracked = new Set<string>();
-      return evaluate(featureKey, contextFor(request, tracked), tracked);
+      return evaluate(featureKey, contextFor(request));
     },
     async assignSticky(request, store) {
-      const tracked = new Set<string>();
-      const base = contextFor(request, tracked);
+      const base = contextFor(request);
       const withDocs = await client.applyStickyBuckets(base, new StoreStickyBucketService(store));
       // the SDK does not wait for its saves; we answer only once they are stored
       const saves: Promise<unknown>[] = [];
@@ -129,7 +124,7 @@ export function createAssigner(payload: FeaturesPayload): Assigner {
           return saved;
         },
       };
-      const assignments = [...rules.keys()].map((featureKey) => evaluate(featureKey, context, tracked));
+      const assignments = [...rules.keys()].map((featureKey) => evaluate(featureKey, context));
       await Promise.all(saves);
       return assignments;
     },
