@@ -6,7 +6,8 @@ FROM node:20-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json prisma.config.ts ./
 COPY prisma ./prisma
-# postinstall generates the Prisma client; no schema engine is needed for that
+COPY scripts/prisma-generate.ts scripts/postgres-schema.ts ./scripts/
+# postinstall generates the Prisma clients (SQLite and Postgres); no schema engine is needed for that
 RUN npm ci --no-audit --no-fund
 
 FROM deps AS build

@@ -3,10 +3,12 @@ import { defineConfig } from "@playwright/test";
 
 // Browser tests run the real app (next build + next start) on its own database and a small seeded
 // warehouse under data/e2e, in Debian's Chromium (Playwright's own browser download is unreachable).
+// The app database is a SQLite file there, or E2E_DATABASE_URL (an empty PostgreSQL database:
+// `npm run test:postgres` makes one). E2E_SKIP_BUILD=1 reuses the existing .next build.
 const PORT = Number(process.env.E2E_PORT ?? 3100);
 const dataDir = path.join(__dirname, "data", "e2e");
 export const e2eEnv = {
-  DATABASE_URL: `file:${path.join(dataDir, "app.db")}`,
+  DATABASE_URL: process.env.E2E_DATABASE_URL || `file:${path.join(dataDir, "app.db")}`,
   DUCKDB_PATH: path.join(dataDir, "warehouse.duckdb"),
   WAREHOUSE: "duckdb",
 };
@@ -34,7 +36,11 @@ export default defineConfig({
   },
   projects: [{ name: "chromium", use: { browserName: "chromium" } }],
   webServer: {
-    command: `node_modules/.bin/tsx tests/e2e/prepare.ts && node_modules/.bin/next build && node_modules/.bin/next start -p ${PORT}`,
+    command: [
+      "node_modules/.bin/tsx tests/e2e/prepare.ts",
+      ...(process.env.E2E_SKIP_BUILD === "1" ? [] : ["node_modules/.bin/next build"]),
+      `node_modules/.bin/next start -p ${PORT}`,
+    ].join(" && "),
     url: `http://127.0.0.1:${PORT}/experiments`,
     timeout: 600_000,
     reuseExistingServer: false,

@@ -1,6 +1,8 @@
 // Fresh app database and a small seeded warehouse for the browser tests, every demo experiment analysed.
+// The SQLite file is recreated; a PostgreSQL database (E2E_DATABASE_URL) must be given empty.
 import { rmSync } from "node:fs";
 import path from "node:path";
+import { databaseProvider, databaseUrl } from "@/lib/db/config";
 import { migrate } from "@/lib/db/migrate";
 import { listExperiments } from "@/lib/analysis/experiments";
 import { runAnalysis } from "@/lib/analysis/run-analysis";
@@ -12,6 +14,9 @@ async function prepare() {
   if (!dir.endsWith(path.join("data", "e2e"))) throw new Error(`refusing to reset ${dir}: not the e2e data folder`);
   rmSync(dir, { recursive: true, force: true });
   await migrate();
+  if (databaseProvider(databaseUrl()) === "postgresql" && (await listExperiments()).length > 0) {
+    throw new Error("E2E_DATABASE_URL must name an empty database: the browser tests expect only the demo experiments");
+  }
   await seedWarehouse(process.env.DUCKDB_PATH!, { users: 40_000, days: 28, seed: 42 });
   await registerDemoExperiments(28);
   for (const e of await listExperiments()) {

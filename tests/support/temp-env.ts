@@ -2,18 +2,27 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { resetConfig } from "@/lib/config";
+import { createPostgresDatabase } from "./postgres-database";
 
 /**
  * Points DATABASE_URL and DUCKDB_PATH at a fresh temporary folder. Call before the first import
  * of lib/db (the Prisma client reads DATABASE_URL once), i.e. import app modules dynamically.
+ * With TEST_POSTGRES_URL set (npm run test:postgres), the app database is instead a fresh
+ * database on that PostgreSQL server, dropped by cleanup().
  */
 export function useTempEnvironment(prefix: string): { dir: string; warehouse: string; database: string; cleanup: () => void } {
   const dir = mkdtempSync(path.join(tmpdir(), `${prefix}-`));
   const warehouse = path.join(dir, "warehouse.duckdb");
-  const database = `file:${path.join(dir, "app.db")}`;
+  const adminUrl = process.env.TEST_POSTGRES_URL;
+  const postgres = adminUrl ? createPostgresDatabase(adminUrl, prefix) : undefined;
+  const database = postgres?.url ?? `file:${path.join(dir, "app.db")}`;
   process.env.DUCKDB_PATH = warehouse;
   process.env.DATABASE_URL = database;
   process.env.WAREHOUSE = "duckdb";
   resetConfig();
-  return { dir, warehouse, database, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  const cleanup = () => {
+    rmSync(dir, { recursive: true, force: true });
+    postgres?.drop();
+  };
+  return { dir, warehouse, database, cleanup };
 }
