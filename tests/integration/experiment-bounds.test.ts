@@ -123,4 +123,23 @@ describe("an analysis of a row written around the checks", () => {
     expect(doc.lastFailure?.error).toBe('IO Error: No files found that match the pattern "exposures.parquet"');
     await prisma.experiment.update({ where: { id: "onboarding-three-arm" }, data: { exposureSource: "exposures" } });
   });
+
+  it("a 100 KB warehouse error is stored capped", async () => {
+    const { prisma } = await import("@/lib/db");
+    const { runAnalysis } = await import("@/lib/analysis/run-analysis");
+    const { MAX_STORED_ERROR_CHARS } = await import("@/lib/analysis/snapshot-limits");
+    const db = await DuckDBInstance.create(env.warehouse);
+    const con = await db.connect();
+    // DuckDB's error() raises its argument: a 100,000-character message at query time
+    await con.run("CREATE OR REPLACE VIEW exposures_loud AS SELECT * FROM exposures WHERE error(repeat('x', 100000 + 0 * user_id)) IS NULL");
+    con.closeSync();
+    db.closeSync();
+    await prisma.experiment.update({ where: { id: "pricing-banner-srm" }, data: { exposureSource: "exposures_loud" } });
+    const s = await runAnalysis("pricing-banner-srm");
+    expect(s.status).toBe("failed");
+    expect(s.error).toMatch(/^Invalid Input Error: x{100}/);
+    expect(s.error!.length).toBeLessThanOrEqual(MAX_STORED_ERROR_CHARS + 60);
+    expect(s.error).toMatch(/ … \(\d+ more characters not stored\)$/);
+    await prisma.experiment.update({ where: { id: "pricing-banner-srm" }, data: { exposureSource: "exposures" } });
+  });
 });
