@@ -39,8 +39,6 @@ function raw(
   });
 }
 
-test.describe.configure({ mode: "serial" });
-
 test("malformed percent-encoding answers 400 on the API, the pages and refresh; TRACE answers 405", async ({ baseURL }) => {
   const before = await snapshotCount("checkout-redesign");
   for (const bad of ["%", "%C0%AE%C0%AE", "%FF%FE"]) {
