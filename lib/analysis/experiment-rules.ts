@@ -4,11 +4,10 @@
 // warehouse scan grow with the span), and an exposure table that is not a system catalog. No I/O.
 import { addDays, addYears, format, isValid, parseISO } from "date-fns";
 import { z } from "zod";
+import { METRIC_KEY } from "@/lib/metrics/define";
 
 export const EXPERIMENT_ID = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
 export const VARIANT_KEY = /^[a-z0-9][a-z0-9_-]{0,39}$/;
-/** the same rule as defineMetric's */
-export const METRIC_KEY = /^[a-z][a-z0-9_]{0,62}$/;
 export const TABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
 
 export const MIN_DATE = "2000-01-01";
