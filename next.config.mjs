@@ -4,6 +4,8 @@ const nextConfig = {
   output: process.env.NEXT_OUTPUT === "standalone" ? "standalone" : undefined,
   serverExternalPackages: ["@duckdb/node-api", "@libsql/client", "@prisma/adapter-libsql", "pg", "@prisma/adapter-pg"],
   typescript: { tsconfigPath: "tsconfig.json" },
+  // Next's default, written out: the proxy answers 413 above it (lib/http/screen-request.ts holds the same number)
+  experimental: { serverActions: { bodySizeLimit: 1024 * 1024 } },
 };
 
 export default nextConfig;

@@ -6,6 +6,7 @@ import { loadResultsDocument } from "@/lib/analysis/results-document";
 import { runAnalysis } from "@/lib/analysis/run-analysis";
 import { analysisStatements, formatStatements } from "@/lib/analysis/sql/statements";
 import { formatResultsTable } from "@/lib/analysis/format-text";
+import { commentText } from "@/lib/analysis/sql-comment";
 import { dialectFor } from "@/lib/warehouse";
 import { warehouseKind } from "@/lib/warehouse/config";
 import { fail, main } from "./cli";
@@ -43,7 +44,7 @@ main(async () => {
   if (!exp) fail(`no experiment with id "${id}"; \`npm run analyze -- --list\` shows the ids`, 2);
 
   if (values.sql) {
-    console.log(`-- analysis of ${exp.id} (${dialect})`);
+    console.log(`-- analysis of ${commentText(exp.id)} (${dialect})`);
     console.log(formatStatements(analysisStatements(planFor(exp), dialectFor(dialect)), true));
     return;
   }

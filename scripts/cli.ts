@@ -1,4 +1,6 @@
 // Shared by the CLI entry points: one-line errors on stderr, no stack traces for expected failures.
+import { cliErrorMessage } from "./cli-errors";
+
 export function fail(message: string, code = 1): never {
   process.stderr.write(`${message}\n`);
   process.exit(code);
@@ -17,6 +19,6 @@ export async function main(run: () => Promise<void>): Promise<void> {
     await run();
     process.exit(0);
   } catch (err) {
-    fail(`error: ${(err as Error).message ?? String(err)}`);
+    fail(`error: ${cliErrorMessage(err)}`);
   }
 }

@@ -10,6 +10,7 @@ import { seedWarehouse } from "@/lib/demo/seed-warehouse";
 import { config } from "@/lib/config";
 import { duckdbPath } from "@/lib/warehouse/config";
 import { fail } from "./cli";
+import { cliErrorMessage } from "./cli-errors";
 
 // `npm run demo`: database migrated, warehouse seeded if absent, every experiment analysed,
 // the app built and started. Safe to run again: it reuses the warehouse and adds new snapshots.
@@ -65,4 +66,4 @@ async function run(): Promise<void> {
   server.on("exit", (code) => process.exit(code ?? 0));
 }
 
-run().catch((err: unknown) => fail(`demo failed: ${(err as Error).message ?? String(err)}`));
+run().catch((err: unknown) => fail(`demo failed: ${cliErrorMessage(err)}`));

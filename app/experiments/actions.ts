@@ -4,6 +4,7 @@ import { redirect } from "next/navigation";
 import { getExperiment, saveExperiment } from "@/lib/analysis/experiments";
 import { validateExperimentForm, type FieldErrors } from "@/lib/analysis/experiment-form";
 import { allMetrics } from "@/lib/metrics/registry";
+import { publicMessage } from "@/lib/public-error";
 
 export interface SaveState {
   errors: FieldErrors;
@@ -35,8 +36,7 @@ export async function saveExperimentAction(mode: "create" | "edit", originalId: 
     }
     await saveExperiment(input);
   } catch (err) {
-    console.error(err);
-    return { errors: {}, message: "The experiment could not be saved. Please try again; the details are in the server log." };
+    return { errors: {}, message: publicMessage(err, "The experiment could not be saved") };
   }
   redirect(`/experiments/${encodeURIComponent(input.id)}`);
 }

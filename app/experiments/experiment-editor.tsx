@@ -9,6 +9,7 @@ import {
   type ExperimentFormValues,
   type FieldErrors,
 } from "@/lib/analysis/experiment-form";
+import { DATES_HINT, MAX_DATE, MIN_DATE } from "@/lib/analysis/experiment-rules";
 import { saveExperimentAction } from "./actions";
 
 export interface MetricChoice {
@@ -222,18 +223,28 @@ export function ExperimentEditor({
       <fieldset className="form-section">
         <legend>Exposure and dates</legend>
         <div className="form-grid">
-          <Field path="startDate" label="Start date" errors={errors}>
+          <Field path="startDate" label="Start date" hint={DATES_HINT} errors={errors}>
             <input
-              {...described("startDate", errors)}
+              {...described("startDate", errors, true)}
               type="date"
               name="startDate"
+              min={MIN_DATE}
+              max={MAX_DATE}
               value={values.startDate}
               onChange={(e) => set("startDate", e.target.value)}
               required
             />
           </Field>
           <Field path="endDate" label="End date" hint="Empty while it runs." errors={errors}>
-            <input {...described("endDate", errors, true)} type="date" name="endDate" value={values.endDate} onChange={(e) => set("endDate", e.target.value)} />
+            <input
+              {...described("endDate", errors, true)}
+              type="date"
+              name="endDate"
+              min={MIN_DATE}
+              max={MAX_DATE}
+              value={values.endDate}
+              onChange={(e) => set("endDate", e.target.value)}
+            />
           </Field>
           <Field path="windowDays" label="Metric window (days)" hint="Per user from first exposure; empty = to the end date." errors={errors}>
             <input

@@ -1,8 +1,8 @@
 // Validation of the experiment editor (create and edit): what the form sends, the rules with a
 // readable message per field, and the conversion to saveExperiment()'s input. No I/O.
-import { isValid, parseISO } from "date-fns";
 import { z } from "zod";
 import type { ExperimentInput, ExperimentWithParts, Role } from "./experiments";
+import { dateRangeProblems, experimentIdSchema, exposureTableProblem, isIsoDate, variantKeySchema } from "./experiment-rules";
 import { parseSegments, SEGMENT_DIMENSIONS, SEGMENT_LABELS } from "./segments";
 
 export const SEGMENT_OPTIONS = SEGMENT_DIMENSIONS.map((key) => ({ key, label: SEGMENT_LABELS[key] }));
@@ -33,13 +33,7 @@ export type FieldErrors = Record<string, string>;
 
 export type FormResult = { ok: true; input: ExperimentInput } | { ok: false; errors: FieldErrors };
 
-const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
-const VARIANT_KEY = /^[a-z0-9][a-z0-9_-]{0,39}$/;
-const TABLE = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
-
 const trimmed = z.string().trim();
-
-const isDate = (s: string) => /^\d{4}-\d{2}-\d{2}$/.test(s) && isValid(parseISO(s));
 
 /** An optional field: "" means "not set" (no z.union: its errors would lose the field's message). */
 const optional = (check: (s: string) => boolean, message: string) => trimmed.refine((s) => s === "" || check(s), message);
@@ -50,23 +44,26 @@ export function experimentFormSchema(metricKeys: readonly string[]) {
     id: trimmed
       .min(1, "Give the experiment an id")
       .max(64, "At most 64 characters")
-      .regex(SLUG, "Use lower-case letters, digits and dashes (e.g. checkout-redesign); start and end with a letter or digit"),
+      .pipe(experimentIdSchema),
     name: trimmed.min(1, "Give the experiment a name").max(120, "At most 120 characters"),
     hypothesis: trimmed.max(2000, "At most 2000 characters"),
     owner: trimmed.max(120, "At most 120 characters"),
     status: z.enum(STATUS_OPTIONS, { message: "Choose draft, running or stopped" }),
-    startDate: trimmed.min(1, "Give a start date").refine(isDate, "The start date must be a date (YYYY-MM-DD)"),
-    endDate: optional(isDate, "The end date must be a date (YYYY-MM-DD), or empty while it runs"),
+    startDate: trimmed.min(1, "Give a start date").refine(isIsoDate, "The start date must be a date (YYYY-MM-DD)"),
+    endDate: optional(isIsoDate, "The end date must be a date (YYYY-MM-DD), or empty while it runs"),
     windowDays: optional((s) => /^\d+$/.test(s), "A whole number of days, or empty for “until the end date”")
       .refine((s) => s === "" || !/^\d+$/.test(s) || (Number(s) >= 1 && Number(s) <= 365), "Between 1 and 365 days")
       .transform((s) => (s === "" ? null : Number(s))),
-    exposureSource: trimmed.regex(TABLE, "A table name: letters, digits and underscores (default: exposures)"),
+    exposureSource: trimmed.superRefine((name, ctx) => {
+      const problem = exposureTableProblem(name);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    }),
     exposureKey: optional((s) => s.length <= 200 && /^[^\s'"\\;]+$/.test(s), "No spaces, quotes, backslashes or semicolons (at most 200 characters)"),
     controlVariant: trimmed.min(1, "Choose the control variant"),
     variants: z
       .array(
         z.object({
-          key: trimmed.regex(VARIANT_KEY, "Lower-case letters, digits, _ or - (e.g. treatment)"),
+          key: trimmed.pipe(variantKeySchema),
           name: trimmed.min(1, "Give the variant a name").max(80, "At most 80 characters"),
           weight: trimmed
             .min(1, "Give a weight (e.g. 1)")
@@ -93,14 +90,14 @@ export function experimentFormSchema(metricKeys: readonly string[]) {
  * Rules across fields, checked on the values as typed even when single fields are wrong, so every
  * problem is reported in one go (object-level zod refinements only run once all fields parse).
  */
-function crossFieldErrors(values: unknown): FieldErrors {
+function crossFieldErrors(values: unknown, today: string): FieldErrors {
   const errors: FieldErrors = {};
   if (!values || typeof values !== "object") return errors;
   const v = values as Partial<Record<keyof ExperimentFormValues, unknown>>;
   const str = (x: unknown) => (typeof x === "string" ? x.trim() : "");
   const start = str(v.startDate);
   const end = str(v.endDate);
-  if (isDate(start) && isDate(end) && end < start) errors.endDate = "The end date is before the start date";
+  Object.assign(errors, dateRangeProblems(start, end === "" ? null : end, today));
   const variants = Array.isArray(v.variants) ? (v.variants as unknown[]) : [];
   const keys = variants.map((x) => (x && typeof x === "object" ? str((x as { key?: unknown }).key) : ""));
   const seen = new Set<string>();
@@ -120,8 +117,11 @@ function crossFieldErrors(values: unknown): FieldErrors {
   return errors;
 }
 
-/** Validates untrusted form values; every problem comes back as a message keyed by its field. */
-export function validateExperimentForm(values: unknown, metricKeys: readonly string[]): FormResult {
+/**
+ * Validates untrusted form values; every problem comes back as a message keyed by its field.
+ * `today` (YYYY-MM-DD, UTC) bounds how long an experiment without an end date may have run.
+ */
+export function validateExperimentForm(values: unknown, metricKeys: readonly string[], today = new Date().toISOString().slice(0, 10)): FormResult {
   const parsed = experimentFormSchema(metricKeys).safeParse(values);
   const errors: FieldErrors = {};
   if (!parsed.success) {
@@ -130,7 +130,7 @@ export function validateExperimentForm(values: unknown, metricKeys: readonly str
       errors[path] ??= issue.message;
     }
   }
-  for (const [path, message] of Object.entries(crossFieldErrors(values))) errors[path] ??= message;
+  for (const [path, message] of Object.entries(crossFieldErrors(values, today))) errors[path] ??= message;
   if (!parsed.success || Object.keys(errors).length > 0) return { ok: false, errors };
   const v = parsed.data;
   return {

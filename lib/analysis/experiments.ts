@@ -1,4 +1,5 @@
 import { prisma } from "@/lib/db";
+import { storedExperimentProblems } from "./experiment-rules";
 
 export type Role = "primary" | "secondary" | "guardrail";
 
@@ -34,8 +35,21 @@ export async function getExperiment(id: string) {
 
 export type ExperimentWithParts = NonNullable<Awaited<ReturnType<typeof getExperiment>>>;
 
-/** Creates or replaces an experiment definition (variants and metrics included) atomically. */
+/** An experiment that breaks the stored rules (ids, keys, dates, exposure table): nothing is saved. */
+export class InvalidExperimentError extends Error {
+  constructor(id: string, problems: string[]) {
+    super(`experiment ${JSON.stringify(id)} cannot be saved: ${problems.join("; ")}`);
+    this.name = "InvalidExperimentError";
+  }
+}
+
+/**
+ * Creates or replaces an experiment definition (variants and metrics included) atomically, after
+ * the checks every writer shares (the editor, the demo registration, scripts).
+ */
 export async function saveExperiment(input: ExperimentInput): Promise<void> {
+  const problems = storedExperimentProblems(input);
+  if (problems.length > 0) throw new InvalidExperimentError(input.id, problems);
   const fields = {
     name: input.name,
     hypothesis: input.hypothesis,

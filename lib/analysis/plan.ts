@@ -1,6 +1,7 @@
 import { getMetric } from "@/lib/metrics/registry";
 import type { AnalysisPlan } from "./sql/analysis-plan";
 import type { ExperimentWithParts } from "./experiments";
+import { dateRangeProblems, exposureTableProblem, isIsoDate } from "./experiment-rules";
 import { DEFAULT_SEGMENT_LIMIT, parseSegments } from "./segments";
 
 export const DEFAULT_COVARIATE_LOOKBACK_DAYS = 14;
@@ -12,8 +13,16 @@ export function planFor(exp: ExperimentWithParts, today = new Date().toISOString
     throw new Error(`experiment ${exp.id}: control variant "${exp.controlVariant}" is not one of its variants`);
   }
   if (exp.metrics.length === 0) throw new Error(`experiment ${exp.id} has no metrics`);
+  // the form and saveExperiment() refuse these too; rows written another way must not reach the warehouse
+  if (!isIsoDate(exp.startDate)) throw new Error(`experiment ${exp.id}: its start date "${exp.startDate}" is not a date (YYYY-MM-DD)`);
+  if (exp.endDate !== null && !isIsoDate(exp.endDate)) throw new Error(`experiment ${exp.id}: its end date "${exp.endDate}" is not a date (YYYY-MM-DD)`);
   const endDate = exp.endDate ?? today;
   if (endDate < exp.startDate) throw new Error(`experiment ${exp.id} ends (${endDate}) before it starts (${exp.startDate})`);
+  const dates = dateRangeProblems(exp.startDate, exp.endDate, today);
+  const dateProblem = dates.startDate ?? dates.endDate;
+  if (dateProblem) throw new Error(`experiment ${exp.id} (${exp.startDate} → ${exp.endDate ?? "ongoing"}) cannot be analysed: ${dateProblem}`);
+  const tableProblem = exposureTableProblem(exp.exposureSource);
+  if (tableProblem) throw new Error(`experiment ${exp.id} cannot be analysed: exposure table: ${tableProblem}`);
   return {
     experimentKey: exp.exposureKey ?? exp.id,
     exposureTable: exp.exposureSource,

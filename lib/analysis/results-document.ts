@@ -1,4 +1,5 @@
 import { findMetric } from "@/lib/metrics/registry";
+import { scrubInternals } from "@/lib/public-error";
 import { analyze, type SrmResult, type VariantResult } from "@/lib/stats";
 import type { ExperimentWithParts, Role } from "./experiments";
 import { latestAny, latestSucceeded, parseSufficientStats, type SnapshotRow } from "./snapshots";
@@ -83,7 +84,8 @@ export function summarize(s: SnapshotRow): SnapshotSummary {
     durationMs: s.durationMs,
     bytesProcessed: s.bytesProcessed === null ? null : Number(s.bytesProcessed),
     rowCount: s.rowCount,
-    error: s.error,
+    // older snapshots stored the raw message (paths, process ids)
+    error: s.error === null ? null : scrubInternals(s.error),
   };
 }
 

@@ -1,10 +1,12 @@
 import { prisma } from "@/lib/db";
+import { publicMessage } from "@/lib/public-error";
 import { analyze } from "@/lib/stats";
 import { openWarehouse, type Warehouse } from "@/lib/warehouse";
 import { warehouseKind } from "@/lib/warehouse/config";
 import { checkByteBudget } from "./byte-budget";
 import { getExperiment } from "./experiments";
 import { planFor } from "./plan";
+import { storedError, storedSql } from "./snapshot-limits";
 import type { SnapshotRow } from "./snapshots";
 import { timeSeriesMetrics } from "./sql/timeseries-sql";
 import { analysisStatements, formatStatements } from "./sql/statements";
@@ -88,7 +90,7 @@ export async function runAnalysis(experimentId: string, warehouse?: Warehouse): 
       where: { id: snapshot.id },
       data: {
         status: "succeeded",
-        sql,
+        sql: storedSql(sql),
         parameters: JSON.stringify(params),
         rowCount,
         bytesProcessed: bytes === null ? null : BigInt(bytes),
@@ -103,9 +105,9 @@ export async function runAnalysis(experimentId: string, warehouse?: Warehouse): 
       where: { id: snapshot.id },
       data: {
         status: "failed",
-        sql,
+        sql: storedSql(sql),
         parameters: JSON.stringify(params),
-        error: (err as Error).message || String(err),
+        error: storedError(publicMessage(err, "the analysis failed")),
         durationMs: Math.round(performance.now() - started),
         finishedAt: new Date(),
       },

@@ -58,7 +58,8 @@ export interface SqlMetric extends MetricBase {
 
 export type MetricDefinition = EventMetric | SqlMetric;
 
-const KEY = /^[a-z][a-z0-9_]{0,62}$/;
+/** A metric key: lower_snake_case (experiments store it; lib/analysis/experiment-rules.ts checks it). */
+export const METRIC_KEY = /^[a-z][a-z0-9_]{0,62}$/;
 
 function checkCap(key: string, tail: string, cap: Cap | undefined): void {
   if (!cap) return;
@@ -69,7 +70,7 @@ function checkCap(key: string, tail: string, cap: Cap | undefined): void {
 }
 
 function checkBase(m: MetricBase): void {
-  if (!KEY.test(m.key)) throw new Error(`metric key "${m.key}" must be lower_snake_case (letters, digits, _)`);
+  if (!METRIC_KEY.test(m.key)) throw new Error(`metric key "${m.key}" must be lower_snake_case (letters, digits, _)`);
   if (!m.name.trim()) throw new Error(`metric ${m.key} needs a name`);
   checkCap(m.key, "upper", m.capping?.upper);
   checkCap(m.key, "lower", m.capping?.lower);

@@ -1,8 +1,13 @@
 import { NextResponse } from "next/server";
 import { listOverview } from "@/lib/analysis/overview";
+import { publicMessage } from "@/lib/public-error";
 
 export const dynamic = "force-dynamic";
 
 export async function GET() {
-  return NextResponse.json({ experiments: await listOverview() });
+  try {
+    return NextResponse.json({ experiments: await listOverview() });
+  } catch (err) {
+    return NextResponse.json({ error: publicMessage(err, "the experiments could not be listed") }, { status: 500 });
+  }
 }

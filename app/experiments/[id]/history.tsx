@@ -2,6 +2,7 @@ import Link from "next/link";
 import type { SnapshotRow } from "@/lib/analysis/snapshots";
 import { formatBytes, formatDuration, formatInteger } from "@/lib/format";
 import { LocalTime } from "@/app/components/local-time";
+import { scrubInternals } from "@/lib/public-error";
 
 /** Past analyses: when, how long, how much was scanned, and how each one ended. */
 export function SnapshotHistory({
@@ -47,7 +48,7 @@ export function SnapshotHistory({
               </td>
               <td>
                 <span className={`badge ${s.status}`}>{s.status}</span>
-                {s.error ? <div className="error-text small history-error">{s.error.split("\n")[0]?.slice(0, 160)}</div> : null}
+                {s.error ? <div className="error-text small history-error">{scrubInternals(s.error.split("\n")[0] ?? "").slice(0, 160)}</div> : null}
               </td>
               <td className="num">{formatDuration(s.durationMs)}</td>
               <td className="num">{formatBytes(s.bytesProcessed === null ? null : Number(s.bytesProcessed))}</td>

@@ -1,4 +1,5 @@
 import type { Dialect } from "@/lib/warehouse/dialect";
+import { commentText } from "../sql-comment";
 import type { AnalysisPlan } from "./analysis-plan";
 import { buildAnalysisQuery, type AnalysisQuery } from "./analysis-sql";
 import { buildTimeSeriesQuery, timeSeriesMetrics } from "./timeseries-sql";
@@ -22,7 +23,7 @@ export function formatStatements(statements: Statement[], withParams: boolean): 
   return statements
     .map((s) => {
       const title = s.kind === "aggregates" ? "aggregates per variant and segment" : "cumulative time series by day since exposure and by calendar day";
-      const params = withParams ? Object.entries(s.params).map(([k, v]) => `\n--   ${k} = ${JSON.stringify(v)}`).join("") : "";
+      const params = withParams ? Object.entries(s.params).map(([k, v]) => `\n--   ${commentText(`${k} = ${JSON.stringify(v)}`)}`).join("") : "";
       return `-- ${title}${withParams ? "; bound parameters:" : ""}${params}\n${s.sql}\n;`;
     })
     .join("\n");

@@ -99,4 +99,35 @@ describe("experiment form", () => {
     const c = validateExperimentForm("nonsense", metricKeys);
     expect(c.ok).toBe(false);
   });
+
+  it("bounds the dates and the span, naming the limit", () => {
+    const today = "2026-11-30";
+    const check = (patch: Partial<ExperimentFormValues>) => {
+      const r = validateExperimentForm({ ...valid(), ...patch }, metricKeys, today);
+      return r.ok ? {} : r.errors;
+    };
+    expect(check({ endDate: "9999-12-31" }).endDate).toBe("The end date must be between 2000-01-01 and 2100-12-31");
+    expect(check({ startDate: "1900-01-01", endDate: "1900-02-01" }).startDate).toBe("The start date must be between 2000-01-01 and 2100-12-31");
+    // two years at most: 2026-10-01 … 2028-09-30 fits, one more day does not
+    expect(check({ endDate: "2028-09-30" })).toEqual({});
+    expect(check({ endDate: "2028-10-01" }).endDate).toBe("An experiment spans at most 2 years: end it on 2028-09-30 at the latest");
+    // a leap day start: two years later is 2026-02-28, so the last day is 2026-02-27
+    expect(check({ startDate: "2024-02-29", endDate: "2026-02-28" }).endDate).toMatch(/end it on 2026-02-27 at the latest/);
+    // ongoing: analysed up to today, so it may not have started more than two years ago
+    expect(check({ startDate: "2024-12-01", endDate: "" })).toEqual({});
+    expect(check({ startDate: "2024-11-30", endDate: "" }).endDate).toMatch(/more than 2 years.*on or before 2026-11-29/);
+  });
+
+  it("refuses a system catalog as the exposure table and ids that are unsafe anywhere", () => {
+    for (const table of ["duckdb_tables", "DUCKDB_COLUMNS", "information_schema", "INFORMATION_SCHEMA", "pg_class", "sqlite_master", "pragma_database_list", "__TABLES__"]) {
+      const r = validateExperimentForm({ ...valid(), exposureSource: table }, metricKeys);
+      expect(!r.ok && r.errors.exposureSource, table).toMatch(/system catalog/);
+    }
+    expect(validateExperimentForm({ ...valid(), exposureSource: "exposures_pg" }, metricKeys).ok).toBe(true);
+    const r = validateExperimentForm(
+      { ...valid(), id: "a\nSELECT 1", variants: [{ key: "control", name: "C", weight: "1" }, { key: "t\n--", name: "T", weight: "1" }] },
+      metricKeys,
+    );
+    expect(!r.ok && Object.keys(r.errors).sort()).toEqual(["id", "variants.1.key"]);
+  });
 });

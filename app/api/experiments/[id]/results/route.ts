@@ -4,6 +4,7 @@ import { displayFromParams, paramsFromSearch, viewFromParams } from "@/lib/analy
 import { allRows } from "@/lib/ui/results-view";
 import { loadResultsDocument } from "@/lib/analysis/results-document";
 import { routeParam } from "@/app/route-param";
+import { publicMessage } from "@/lib/public-error";
 
 export const dynamic = "force-dynamic";
 
@@ -23,7 +24,6 @@ export async function GET(req: NextRequest, { params }: { params: Promise<{ id: 
     const doc = await loadResultsDocument(exp, view, display.segment);
     return NextResponse.json({ ...doc, display, rows: allRows(doc, display.mode) });
   } catch (err) {
-    console.error(err);
-    return NextResponse.json({ error: "the results could not be loaded; see the server log" }, { status: 500 });
+    return NextResponse.json({ error: publicMessage(err, "the results could not be loaded") }, { status: 500 });
   }
 }

@@ -6,6 +6,7 @@ import { getSnapshot } from "@/lib/analysis/snapshots";
 import { formatBytes, formatDuration, formatInteger } from "@/lib/format";
 import { LocalTime } from "@/app/components/local-time";
 import { CopyButton } from "@/app/components/copy-button";
+import { scrubInternals } from "@/lib/public-error";
 
 export const dynamic = "force-dynamic";
 
@@ -93,7 +94,7 @@ export default async function SnapshotPage({ params }: Props) {
       {s.error ? (
         <div className="banner error" role="alert">
           <strong>The warehouse reported an error</strong>
-          <pre>{s.error}</pre>
+          <pre>{scrubInternals(s.error)}</pre>
         </div>
       ) : null}
       <div className="section-head">
