@@ -2,7 +2,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { createClient, type Client } from "@libsql/client";
-import { databaseUrl } from "./config";
+import { databaseBusyTimeoutMs, databaseUrl } from "./config";
 
 // Prisma's own bookkeeping table, so `prisma migrate status` would read our history as its own.
 const HISTORY_TABLE = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
@@ -39,11 +39,16 @@ function ensureSqliteDir(url: string): void {
   if (file && file !== ":memory:") mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
 }
 
-/** Applies pending migrations in order, each in its own transaction. Returns the names applied. */
+/**
+ * Applies pending migrations in order, each in its own transaction. Returns the names applied.
+ * Also puts a SQLite file in WAL mode (stored in the file, so once is enough): readers then never
+ * wait for a writer, and the server and a CLI can write in turn without SQLITE_BUSY.
+ */
 export async function migrate(url = databaseUrl(), migrations = readMigrations()): Promise<string[]> {
   ensureSqliteDir(url);
-  const client = createClient({ url });
+  const client = createClient({ url, timeout: databaseBusyTimeoutMs() });
   try {
+    if (url.startsWith("file:") && !url.includes(":memory:")) await client.execute("PRAGMA journal_mode = WAL");
     return await applyPending(client, migrations);
   } finally {
     client.close();
