@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, renameSync, rmdirSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
 import pRetry, { AbortError } from "p-retry";
@@ -164,7 +164,7 @@ export function removeStraySpillFiles(file: string): void {
     const full = path.join(dir, item.name);
     if (item.isDirectory() && /^\d+$/.test(item.name)) {
       const pid = Number(item.name);
-      if (pid === process.pid || !isProcessAlive(pid)) rmSync(full, { recursive: true, force: true });
+      if (pid !== process.pid && !isProcessAlive(pid)) rmSync(full, { recursive: true, force: true });
     } else if (item.isFile() && item.name.startsWith("duckdb_temp_")) {
       rmSync(full, { force: true }); // spill files of the layout before per-process folders
     }
@@ -177,6 +177,11 @@ async function ensureOpen(entry: Entry, options: DuckDbInstanceOptions): Promise
     if (!options.create && !existsSync(entry.file)) {
       throw new WarehouseError(`the DuckDB warehouse file ${entry.file} does not exist; run \`npm run seed\` or set DUCKDB_PATH`, "duckdb");
     }
+    // our folder is stale if it exists (this process has no instance of the file; a process that
+    // had our pid before is gone); DuckDB creates it when it first spills, but not its parent
+    const spill = spillDirectory(entry.file);
+    rmSync(spill, { recursive: true, force: true });
+    mkdirSync(path.dirname(spill), { recursive: true });
     const instance = await openWithRetry(entry.file, engineSettings(entry.file, options));
     entry.instance = instance;
     removeStraySpillFiles(entry.file);
