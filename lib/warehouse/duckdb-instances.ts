@@ -177,13 +177,14 @@ async function ensureOpen(entry: Entry, options: DuckDbInstanceOptions): Promise
     if (!options.create && !existsSync(entry.file)) {
       throw new WarehouseError(`the DuckDB warehouse file ${entry.file} does not exist; run \`npm run seed\` or set DUCKDB_PATH`, "duckdb");
     }
-    // our folder is stale if it exists (this process has no instance of the file; a process that
-    // had our pid before is gone); DuckDB creates it when it first spills, but not its parent
-    const spill = spillDirectory(entry.file);
-    rmSync(spill, { recursive: true, force: true });
-    mkdirSync(path.dirname(spill), { recursive: true });
     const instance = await openWithRetry(entry.file, engineSettings(entry.file, options));
     entry.instance = instance;
+    // With the file ours, nobody else touches its spill folders. Ours is stale if it exists (a
+    // process that had our pid before is gone). DuckDB would create it on its first spill, but not
+    // its parent, which the process before us removed when it closed and left it empty.
+    const spill = spillDirectory(entry.file);
+    rmSync(spill, { recursive: true, force: true });
+    mkdirSync(spill, { recursive: true });
     removeStraySpillFiles(entry.file);
     return instance;
   })().finally(() => {
@@ -196,14 +197,16 @@ function closeInstance(entry: Entry): void {
   if (entry.idleTimer) clearTimeout(entry.idleTimer);
   entry.idleTimer = null;
   if (!entry.instance) return;
-  entry.instance.closeSync();
-  entry.instance = null;
+  // tidied while the file is still ours (no lease: nothing is spilled), so no other process has
+  // opened it yet and made its own folder in there
   rmSync(spillDirectory(entry.file), { recursive: true, force: true });
   try {
     rmdirSync(`${entry.file}.tmp`); // only when empty
   } catch {
-    // another process' folder is still there
+    // a folder of another process is still there
   }
+  entry.instance.closeSync();
+  entry.instance = null;
 }
 
 function lastLeaseGone(entry: Entry, closeNow: boolean): void {
