@@ -11,6 +11,8 @@ export const e2eEnv = {
   DATABASE_URL: process.env.E2E_DATABASE_URL || `file:${path.join(dataDir, "app.db")}`,
   DUCKDB_PATH: path.join(dataDir, "warehouse.duckdb"),
   WAREHOUSE: "duckdb",
+  // small enough that analyses of the 40k-user warehouse spill to disk, as large ones do (stress.spec.ts)
+  DUCKDB_MEMORY_LIMIT: "64MB",
 };
 
 export default defineConfig({

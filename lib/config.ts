@@ -23,6 +23,10 @@ const optional = <T extends z.ZodType>(schema: T) =>
 
 export const DEFAULT_BIGQUERY_MAX_BYTES = 10 * 1024 ** 3; // 10 GiB
 export const DEFAULT_BIGQUERY_TIMEOUT_MS = 10 * 60 * 1000;
+export const DEFAULT_DUCKDB_LOCK_WAIT_MS = 30_000;
+export const DEFAULT_DUCKDB_IDLE_CLOSE_MS = 2_000;
+export const DEFAULT_RUN_LEASE_MS = 60_000;
+export const DEFAULT_DATABASE_BUSY_TIMEOUT_MS = 10_000;
 
 const schema = z.object({
   DATABASE_URL: optional(z.string()),
@@ -30,6 +34,16 @@ const schema = z.object({
   DUCKDB_PATH: optional(z.string()),
   DUCKDB_MEMORY_LIMIT: optional(z.string().regex(/^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, 'must be a size such as "1.2GB"')),
   DUCKDB_THREADS: optional(wholeNumber(1)),
+  /** how long opening the warehouse waits while another process holds the file */
+  DUCKDB_LOCK_WAIT_MS: optional(wholeNumber(0)).transform((v) => v ?? DEFAULT_DUCKDB_LOCK_WAIT_MS),
+  /** the shared DuckDB instance is closed after this long unused, so another process can take the file */
+  DUCKDB_IDLE_CLOSE_MS: optional(wholeNumber(0)).transform((v) => v ?? DEFAULT_DUCKDB_IDLE_CLOSE_MS),
+  /** analyses running at once in one process (default: 1 on DuckDB, 4 on BigQuery); the rest wait in line */
+  ANALYSIS_CONCURRENCY: optional(wholeNumber(1)),
+  /** a run whose heartbeat is older than this is taken as dead (heartbeats every quarter of it) */
+  RUN_LEASE_MS: optional(wholeNumber(1)).transform((v) => v ?? DEFAULT_RUN_LEASE_MS),
+  /** SQLite busy timeout of the app database */
+  DATABASE_BUSY_TIMEOUT_MS: optional(wholeNumber(0)).transform((v) => v ?? DEFAULT_DATABASE_BUSY_TIMEOUT_MS),
   BIGQUERY_PROJECT: optional(z.string().trim()),
   BIGQUERY_DATASET: optional(z.string().trim()),
   BIGQUERY_LOCATION: optional(z.string().trim()),
@@ -45,6 +59,7 @@ export type AppConfig = z.output<typeof schema> & {
   /** resolved paths (defaults under data/ in the working directory) */
   databaseUrl: string;
   duckdbPath: string;
+  analysisConcurrency: number;
 };
 
 /** Parses an environment (pure; tests pass their own). Throws one message naming every bad variable. */
@@ -59,6 +74,8 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     ...c,
     databaseUrl: c.DATABASE_URL ?? "file:" + path.join(process.cwd(), "data", "app.db"),
     duckdbPath: c.DUCKDB_PATH ?? path.join(process.cwd(), "data", "warehouse.duckdb"),
+    // one DuckDB file shares the machine's memory and cores; BigQuery does the work remotely
+    analysisConcurrency: c.ANALYSIS_CONCURRENCY ?? (c.WAREHOUSE === "duckdb" ? 1 : 4),
   };
 }
 

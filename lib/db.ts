@@ -2,14 +2,16 @@ import { PrismaLibSql } from "@prisma/adapter-libsql";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "./generated/prisma/client";
 import { PrismaClient as PostgresPrismaClient } from "./generated/postgresql/client/client";
-import { databaseProvider, databaseUrl, postgresSchema } from "./db/config";
+import { databaseBusyTimeoutMs, databaseProvider, databaseUrl, postgresSchema } from "./db/config";
 
 // One client per process; Next's dev server reloads modules, so keep it on globalThis.
 const globalForPrisma = globalThis as unknown as { prisma?: PrismaClient };
 
 /** A client for the database at `url`: libSQL for SQLite, node-postgres for PostgreSQL. */
 export function createPrismaClient(url: string): PrismaClient {
-  if (databaseProvider(url) === "sqlite") return new PrismaClient({ adapter: new PrismaLibSql({ url }) });
+  // busy_timeout is per connection: the adapter's client applies it to each one it opens (WAL mode,
+  // which lets readers run beside a writer, is stored in the file by migrate())
+  if (databaseProvider(url) === "sqlite") return new PrismaClient({ adapter: new PrismaLibSql({ url, timeout: databaseBusyTimeoutMs() }) });
   const adapter = new PrismaPg(
     { connectionString: url },
     {

@@ -1,11 +1,12 @@
-import { prisma } from "@/lib/db";
 import { publicMessage } from "@/lib/public-error";
 import { analyze } from "@/lib/stats";
 import { openWarehouse, type Warehouse } from "@/lib/warehouse";
 import { warehouseKind } from "@/lib/warehouse/config";
+import { inAnalysisSlot } from "./analysis-queue";
 import { checkByteBudget } from "./byte-budget";
 import { getExperiment } from "./experiments";
 import { planFor } from "./plan";
+import { claimRun, finishRun, markRunning, startHeartbeat, type RunOutcome } from "./runs";
 import { storedError, storedSql } from "./snapshot-limits";
 import type { SnapshotRow } from "./snapshots";
 import { timeSeriesMetrics } from "./sql/timeseries-sql";
@@ -14,27 +15,7 @@ import { toTimeSeriesStats, type TimeSeriesStats } from "./timeseries";
 import { DEFAULT_VIEW, toStatsRequest } from "./stats-request";
 import { toSufficientStats, type SufficientStats } from "./sufficient-stats";
 
-/** An analysis of the same experiment is still running (each run costs a warehouse scan). */
-export class AnalysisInProgressError extends Error {
-  constructor(id: string, since: Date) {
-    super(`an analysis of "${id}" has been running since ${since.toISOString()}; wait for it to finish`);
-    this.name = "AnalysisInProgressError";
-  }
-}
-
-// A snapshot still "running" after this long belongs to a process that died; it is marked failed.
-const STALE_AFTER_MS = 30 * 60 * 1000;
-
-async function claimRun(experimentId: string): Promise<void> {
-  const running = await prisma.snapshot.findMany({ where: { experimentId, status: "running" } });
-  for (const s of running) {
-    if (Date.now() - s.startedAt.getTime() < STALE_AFTER_MS) throw new AnalysisInProgressError(experimentId, s.startedAt);
-    await prisma.snapshot.update({
-      where: { id: s.id },
-      data: { status: "failed", error: "interrupted: the process running this analysis stopped before it finished", finishedAt: new Date() },
-    });
-  }
-}
+export { AnalysisInProgressError } from "./runs";
 
 export class ExperimentNotFoundError extends Error {
   constructor(id: string) {
@@ -44,21 +25,37 @@ export class ExperimentNotFoundError extends Error {
 }
 
 /**
- * Runs one analysis (its statements in turn) and records it as a new snapshot. The snapshot is written once at the start
- * (running) and once at the end (succeeded with every number, or failed with the warehouse's
- * message); earlier snapshots are never touched, so the last good result stays on the page.
+ * Runs one analysis (its statements in turn) and records it as a new snapshot. The snapshot is
+ * claimed at the start (queued: one active run per experiment, see runs.ts), waits for a free
+ * analysis slot (running), and is written once at the end (succeeded with every number, or failed
+ * with the warehouse's message); earlier snapshots are never touched, so the last good result
+ * stays on the page.
  */
 export async function runAnalysis(experimentId: string, warehouse?: Warehouse): Promise<SnapshotRow> {
   const exp = await getExperiment(experimentId);
   if (!exp) throw new ExperimentNotFoundError(experimentId);
   const kind = warehouse?.kind ?? warehouseKind();
-  await claimRun(experimentId);
-  const snapshot = await prisma.snapshot.create({ data: { experimentId, status: "running", warehouse: kind } });
+  const snapshot = await claimRun(experimentId, kind);
+  const stopHeartbeat = startHeartbeat(snapshot.id);
+  try {
+    return await inAnalysisSlot(() => execute(exp, snapshot, warehouse));
+  } finally {
+    stopHeartbeat();
+  }
+}
+
+type Experiment = NonNullable<Awaited<ReturnType<typeof getExperiment>>>;
+
+async function execute(exp: Experiment, snapshot: SnapshotRow, warehouse?: Warehouse): Promise<SnapshotRow> {
+  const experimentId = exp.id;
+  const kind = snapshot.warehouse as Warehouse["kind"];
   const started = performance.now();
   let sql = "";
   let params: unknown = [];
   let wh = warehouse;
+  let outcome: RunOutcome;
   try {
+    await markRunning(snapshot.id);
     const plan = planFor(exp);
     wh ??= await openWarehouse(kind);
     const statements = analysisStatements(plan, wh.dialect);
@@ -86,33 +83,27 @@ export async function runAnalysis(experimentId: string, warehouse?: Warehouse): 
     stats.timeseries = timeseries;
     stats.control = exp.controlVariant;
     const answer = analyze(toStatsRequest(stats, stats.slices[0]!, exp.controlVariant, DEFAULT_VIEW));
-    return await prisma.snapshot.update({
-      where: { id: snapshot.id },
-      data: {
-        status: "succeeded",
-        sql: storedSql(sql),
-        parameters: JSON.stringify(params),
-        rowCount,
-        bytesProcessed: bytes === null ? null : BigInt(bytes),
-        durationMs: Math.round(performance.now() - started),
-        sufficientStats: JSON.stringify(stats),
-        results: JSON.stringify(answer),
-        finishedAt: new Date(),
-      },
-    });
+    outcome = {
+      status: "succeeded",
+      sql: storedSql(sql),
+      parameters: JSON.stringify(params),
+      rowCount,
+      bytesProcessed: bytes === null ? null : BigInt(bytes),
+      durationMs: Math.round(performance.now() - started),
+      sufficientStats: JSON.stringify(stats),
+      results: JSON.stringify(answer),
+    };
   } catch (err) {
-    return prisma.snapshot.update({
-      where: { id: snapshot.id },
-      data: {
-        status: "failed",
-        sql: storedSql(sql),
-        parameters: JSON.stringify(params),
-        error: storedError(publicMessage(err, "the analysis failed")),
-        durationMs: Math.round(performance.now() - started),
-        finishedAt: new Date(),
-      },
-    });
+    outcome = {
+      status: "failed",
+      sql: storedSql(sql),
+      parameters: JSON.stringify(params),
+      error: storedError(publicMessage(err, "the analysis failed")),
+      durationMs: Math.round(performance.now() - started),
+    };
   } finally {
+    // the warehouse is given back before the app-database write, which may have to wait
     if (wh && !warehouse) await wh.close();
   }
+  return finishRun(snapshot.id, outcome);
 }

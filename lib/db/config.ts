@@ -23,3 +23,11 @@ export function databaseProvider(url: string): DatabaseProvider {
 export function postgresSchema(url: string): string | undefined {
   return new URL(url).searchParams.get("schema")?.trim() || undefined;
 }
+
+/**
+ * How long an app-database statement waits for another connection's write lock (SQLite's
+ * busy_timeout, set on every connection) before failing with SQLITE_BUSY.
+ */
+export function databaseBusyTimeoutMs(): number {
+  return config().DATABASE_BUSY_TIMEOUT_MS;
+}

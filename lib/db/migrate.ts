@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { createClient } from "@libsql/client";
 import pg from "pg";
-import { databaseProvider, databaseUrl, postgresSchema, type DatabaseProvider } from "./config";
+import { databaseBusyTimeoutMs, databaseProvider, databaseUrl, postgresSchema, type DatabaseProvider } from "./config";
 
 // Hand-written SQL migrations in Prisma's layout, one set per provider with the same names:
 // prisma/migrations/<provider>/<name>/migration.sql. History is kept in Prisma's own table, so
@@ -66,6 +66,8 @@ interface MigrationTarget {
 /**
  * Applies pending migrations in order, each in its own transaction, from the set for the URL's
  * provider. Refuses to run when an applied migration was edited since. Returns the names applied.
+ * A SQLite file is also put in WAL mode (stored in the file, so once is enough): readers then never
+ * wait for a writer, and the server and a CLI can write in turn without SQLITE_BUSY.
  */
 export async function migrate(url = databaseUrl(), migrations?: MigrationFile[]): Promise<string[]> {
   const provider = databaseProvider(url);
@@ -102,8 +104,9 @@ function ensureSqliteDir(url: string): void {
 
 async function migrateSqlite(url: string, migrations: MigrationFile[]): Promise<string[]> {
   ensureSqliteDir(url);
-  const client = createClient({ url });
+  const client = createClient({ url, timeout: databaseBusyTimeoutMs() });
   try {
+    if (url.startsWith("file:") && !url.includes(":memory:")) await client.execute("PRAGMA journal_mode = WAL");
     await client.execute(SQLITE_HISTORY);
     return await applyPending(
       {

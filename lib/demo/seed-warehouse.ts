@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
+import { mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { DuckDbWarehouse } from "../warehouse/duckdb";
+import { replaceDuckDbFile } from "../warehouse/duckdb-instances";
 import { seedSql } from "./seed-sql";
 import type { SeedOptions } from "./plan";
 
@@ -13,7 +14,9 @@ export interface SeedSummary {
 
 /**
  * Builds the demo warehouse in a temporary file and moves it into place, so a reader never sees
- * a half-built warehouse and a failed seed leaves the previous one intact.
+ * a half-built warehouse and a failed seed leaves the previous one intact. The swap waits until
+ * no process has the file open (this one's analyses, a server's, a CLI's), up to
+ * DUCKDB_LOCK_WAIT_MS, and then fails cleanly rather than pull the file from under them.
  */
 export async function seedWarehouse(file: string, options: SeedOptions): Promise<SeedSummary> {
   const started = performance.now();
@@ -22,7 +25,7 @@ export async function seedWarehouse(file: string, options: SeedOptions): Promise
   const temp = `${file}.building-${process.pid}`;
   rmSync(temp, { force: true });
   rmSync(`${temp}.wal`, { force: true });
-  const wh = await DuckDbWarehouse.open({ path: temp, readOnly: false });
+  const wh = await DuckDbWarehouse.open({ path: temp, create: true, bulkWrite: true });
   let counts: Record<string, unknown> | undefined;
   try {
     await wh.exec(sql);
@@ -31,13 +34,17 @@ export async function seedWarehouse(file: string, options: SeedOptions): Promise
     )).rows[0];
     await wh.exec("CHECKPOINT");
   } catch (err) {
-    await wh.close();
+    await wh.close({ closeInstance: true });
     rmSync(temp, { force: true });
     throw err;
   }
-  await wh.close();
-  if (existsSync(`${file}.wal`)) rmSync(`${file}.wal`);
-  renameSync(temp, file);
+  await wh.close({ closeInstance: true });
+  try {
+    await replaceDuckDbFile(file, temp);
+  } catch (err) {
+    rmSync(temp, { force: true });
+    throw err;
+  }
   return {
     users: Number(counts?.users),
     exposures: Number(counts?.exposures),

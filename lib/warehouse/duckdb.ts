@@ -1,39 +1,13 @@
-import { existsSync } from "node:fs";
-import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from "@duckdb/node-api";
-import { config } from "../config";
+import type { DuckDBValue } from "@duckdb/node-api";
 import { duckdbDialect } from "./dialect";
+import { acquireDuckDb, type DuckDbInstanceOptions, type DuckDbLease } from "./duckdb-instances";
 import { WarehouseError, type QueryResult, type Row, type SqlParams, type Warehouse } from "./types";
 
-export interface DuckDbOptions {
+export { DEFAULT_ANALYSIS_MEMORY_LIMIT, WarehouseBusyError } from "./duckdb-instances";
+
+export interface DuckDbOptions extends DuckDbInstanceOptions {
+  /** the database file (":memory:" for a private in-memory database) */
   path: string;
-  /** Analyses only read; read-only lets several processes (server, CLI) share the file. */
-  readOnly?: boolean;
-  /** DuckDB `memory_limit`, e.g. "1.2GB" (default: DUCKDB_MEMORY_LIMIT, else see engineSettings) */
-  memoryLimit?: string;
-  /** DuckDB `threads` (default: DUCKDB_THREADS, else one per core) */
-  threads?: number;
-}
-
-/**
- * Analyses read with a bounded buffer pool: DuckDB's own default is 80% of RAM, and at 5M users
- * the per-user hash tables of one analysis would take ~3.5 GB. With the limit DuckDB evicts
- * cached table blocks first and spills hash tables to `<file>.tmp` only when it must (peak RSS of
- * a whole analysis stays under 2 GB; the aggregates statement then runs slower at that scale).
- * Writes (seeding) keep DuckDB's default unless DUCKDB_MEMORY_LIMIT says otherwise.
- */
-export const DEFAULT_ANALYSIS_MEMORY_LIMIT = "1.2GB";
-
-function engineSettings({ readOnly = true, memoryLimit, threads }: DuckDbOptions): Record<string, string> {
-  const settings: Record<string, string> = {};
-  if (readOnly) settings.access_mode = "READ_ONLY";
-  const limit = memoryLimit ?? config().DUCKDB_MEMORY_LIMIT ?? (readOnly ? DEFAULT_ANALYSIS_MEMORY_LIMIT : undefined);
-  if (limit) settings.memory_limit = limit;
-  const threadCount = threads ?? config().DUCKDB_THREADS;
-  if (threadCount !== undefined) {
-    if (!Number.isInteger(threadCount) || threadCount < 1) throw new WarehouseError(`DuckDB threads (DUCKDB_THREADS) must be a whole number ≥ 1 (got ${threadCount})`, "duckdb");
-    settings.threads = String(threadCount);
-  }
-  return settings;
 }
 
 /** Converts driver values to plain JSON-friendly JS: BIGINT → number, DATE/TIMESTAMP → ISO string. */
@@ -54,23 +28,16 @@ export class DuckDbWarehouse implements Warehouse {
   readonly dialect = duckdbDialect;
   readonly maxBytes = null;
 
-  private constructor(
-    private readonly instance: DuckDBInstance,
-    private readonly connection: DuckDBConnection,
-  ) {}
+  private constructor(private readonly lease: DuckDbLease) {}
 
+  /** A lease on the process' one instance of the file (see duckdb-instances.ts); close() gives it back. */
   static async open(options: DuckDbOptions): Promise<DuckDbWarehouse> {
-    const { path, readOnly = true } = options;
-    if (readOnly && path !== ":memory:" && !existsSync(path)) {
-      throw new WarehouseError(`the DuckDB warehouse file ${path} does not exist; run \`npm run seed\` or set DUCKDB_PATH`, "duckdb");
-    }
-    const settings = engineSettings(options);
-    try {
-      const instance = await DuckDBInstance.create(path, settings);
-      return new DuckDbWarehouse(instance, await instance.connect());
-    } catch (err) {
-      throw new WarehouseError(`cannot open DuckDB file ${path}: ${(err as Error).message}`, "duckdb");
-    }
+    const { path, ...instanceOptions } = options;
+    return new DuckDbWarehouse(await acquireDuckDb(path, instanceOptions));
+  }
+
+  private get connection() {
+    return this.lease.connection;
   }
 
   async query(sql: string, params: SqlParams = {}): Promise<QueryResult> {
@@ -97,8 +64,8 @@ export class DuckDbWarehouse implements Warehouse {
     return null;
   }
 
-  async close(): Promise<void> {
-    this.connection.closeSync();
-    this.instance.closeSync();
+  /** Releases the lease; `closeInstance` also closes the file at once when nobody else uses it (seeding). */
+  async close(options?: { closeInstance?: boolean }): Promise<void> {
+    this.lease.release(options);
   }
 }

@@ -6,10 +6,14 @@ import type { Warehouse } from "./types";
 
 export type { Warehouse, WarehouseKind };
 export { WarehouseError } from "./types";
+export { WarehouseBusyError } from "./duckdb-instances";
 
-/** The configured warehouse (WAREHOUSE=duckdb|bigquery), opened for reading. */
+/**
+ * The configured warehouse (WAREHOUSE=duckdb|bigquery). On DuckDB it is a lease on the process'
+ * one instance of the file (waiting while another process holds it); close() gives it back.
+ */
 export async function openWarehouse(kind: WarehouseKind = warehouseKind()): Promise<Warehouse> {
-  if (kind === "duckdb") return DuckDbWarehouse.open({ path: duckdbPath(), readOnly: true });
+  if (kind === "duckdb") return DuckDbWarehouse.open({ path: duckdbPath() });
   const { BigQueryWarehouse, bigqueryConfigFromEnv } = await import("./bigquery");
   return new BigQueryWarehouse(bigqueryConfigFromEnv());
 }

@@ -74,7 +74,7 @@ describe("distinct days over a long history", () => {
     const { checkMetric } = await import("@/lib/analysis/metric-check");
     const { getMetric } = await import("@/lib/metrics/registry");
     const { DuckDbWarehouse } = await import("@/lib/warehouse/duckdb");
-    const long = await DuckDbWarehouse.open({ path: ":memory:", readOnly: false });
+    const long = await DuckDbWarehouse.open({ path: ":memory:" });
     try {
       // user 1: a session every day for 200 days (and a search on even days); user 2: three days; user 3: none
       await long.query(`CREATE TABLE users AS SELECT * FROM (VALUES (1, DATE '2026-01-01'), (2, DATE '2026-01-01'), (3, DATE '2026-01-01')) u(user_id, signup_date)`);

@@ -72,18 +72,23 @@ describe("snapshots", () => {
     expect(vb.relative!.ciHigh! - vb.relative!.ciLow!).toBeLessThan(va.relative!.ciHigh! - va.relative!.ciLow!);
   });
 
-  it("refuses a second concurrent analysis, and marks a run abandoned by a dead process as failed", async () => {
+  it("refuses a second concurrent analysis, and marks a run whose heartbeat stopped as failed", async () => {
     const { runAnalysis, AnalysisInProgressError } = await import("@/lib/analysis/run-analysis");
     const { prisma } = await import("@/lib/db");
-    const live = await prisma.snapshot.create({ data: { experimentId: "feed-autoplay", status: "running", warehouse: "duckdb" } });
+    // an active run of another machine with a fresh heartbeat: alive as far as anyone here can tell
+    const live = await prisma.snapshot.create({
+      data: { experimentId: "feed-autoplay", activeExperimentId: "feed-autoplay", status: "running", warehouse: "duckdb", ownerHost: "elsewhere", ownerPid: 1, heartbeatAt: new Date() },
+    });
     await expect(runAnalysis("feed-autoplay")).rejects.toBeInstanceOf(AnalysisInProgressError);
 
-    await prisma.snapshot.update({ where: { id: live.id }, data: { startedAt: new Date(Date.now() - 2 * 60 * 60 * 1000) } });
+    // its heartbeat stops: older than the lease (RUN_LEASE_MS, 60 s by default)
+    await prisma.snapshot.update({ where: { id: live.id }, data: { heartbeatAt: new Date(Date.now() - 61_000) } });
     const next = await runAnalysis("feed-autoplay");
     expect(next.status).toBe("succeeded");
+    expect(next.activeExperimentId).toBeNull();
     const abandoned = await prisma.snapshot.findUnique({ where: { id: live.id } });
     expect(abandoned?.status).toBe("failed");
     expect(abandoned?.error).toMatch(/interrupted/);
+    expect(abandoned?.activeExperimentId).toBeNull();
   });
 });
-

@@ -25,4 +25,14 @@ describe("configuration from the environment", () => {
     expect(loadConfig({ DUCKDB_MEMORY_LIMIT: "512MB" }).DUCKDB_MEMORY_LIMIT).toBe("512MB");
     expect(() => loadConfig({ DUCKDB_MEMORY_LIMIT: "lots" })).toThrow(/DUCKDB_MEMORY_LIMIT/);
   });
+
+  it("analyses at once: 1 on DuckDB, 4 on BigQuery unless ANALYSIS_CONCURRENCY says; waits and leases have defaults", () => {
+    expect(loadConfig({}).analysisConcurrency).toBe(1);
+    expect(loadConfig({ WAREHOUSE: "bigquery" }).analysisConcurrency).toBe(4);
+    expect(loadConfig({ ANALYSIS_CONCURRENCY: "2" }).analysisConcurrency).toBe(2);
+    expect(() => loadConfig({ ANALYSIS_CONCURRENCY: "0" })).toThrow(/ANALYSIS_CONCURRENCY must be a positive whole number/);
+    expect(loadConfig({})).toMatchObject({ DUCKDB_LOCK_WAIT_MS: 30_000, DUCKDB_IDLE_CLOSE_MS: 2_000, RUN_LEASE_MS: 60_000, DATABASE_BUSY_TIMEOUT_MS: 10_000 });
+    expect(loadConfig({ DUCKDB_LOCK_WAIT_MS: "0", DUCKDB_IDLE_CLOSE_MS: "0" })).toMatchObject({ DUCKDB_LOCK_WAIT_MS: 0, DUCKDB_IDLE_CLOSE_MS: 0 });
+    expect(() => loadConfig({ DUCKDB_LOCK_WAIT_MS: "soon" })).toThrow(/DUCKDB_LOCK_WAIT_MS/);
+  });
 });

@@ -1,0 +1,128 @@
+import { hostname } from "node:os";
+import pRetry from "p-retry";
+import { config } from "@/lib/config";
+import { prisma } from "@/lib/db";
+import type { Prisma } from "@/lib/generated/prisma/client";
+import { isProcessAlive } from "@/lib/process-alive";
+import type { SnapshotRow } from "./snapshots";
+
+/**
+ * A snapshot row is a run with an owner (DESIGN §3). While queued or running it carries
+ * activeExperimentId = experimentId, whose unique index lets one run per experiment be active:
+ * claiming is an insert, and a unique violation means another run is active. That run is dead if
+ * its owner's pid is gone (same host) or its heartbeat is older than RUN_LEASE_MS; then it is
+ * marked failed ("interrupted") and the claim is tried once more. The final write clears
+ * activeExperimentId together with the outcome.
+ */
+
+/** An analysis of the same experiment is queued or running (each run costs a warehouse scan). */
+export class AnalysisInProgressError extends Error {
+  constructor(id: string, since: Date) {
+    super(`an analysis of "${id}" has been running since ${since.toISOString()}; wait for it to finish`);
+    this.name = "AnalysisInProgressError";
+  }
+}
+
+export const INTERRUPTED_MESSAGE = "interrupted: the process running this analysis stopped before it finished";
+
+// Runs this process owns: a row naming our host and pid that is not here belongs to an earlier
+// process that had the same pid (containers restart with the same one).
+const globalForRuns = globalThis as unknown as { ownedRuns?: Set<number> };
+const ownedRuns = (globalForRuns.ownedRuns ??= new Set<number>());
+
+function isUniqueViolation(err: unknown): boolean {
+  return (err as { code?: string }).code === "P2002";
+}
+
+/** SQLITE_BUSY after the busy timeout (the adapter reports it as a timeout, P1008). */
+export function isDatabaseBusy(err: unknown): boolean {
+  const e = err as { code?: string; message?: string };
+  return e.code === "P1008" || /SQLITE_BUSY|database is locked/i.test(e.message ?? "");
+}
+
+/** A write that waits out a busy database (beyond SQLite's own busy timeout) for up to one lease. */
+function retryWhileBusy<T>(write: () => Promise<T>): Promise<T> {
+  return pRetry(write, {
+    retries: Number.POSITIVE_INFINITY,
+    minTimeout: 100,
+    maxTimeout: 2000,
+    randomize: true,
+    maxRetryTime: config().RUN_LEASE_MS,
+    shouldRetry: ({ error }) => isDatabaseBusy(error),
+  });
+}
+
+type RunOwner = Pick<SnapshotRow, "id" | "ownerHost" | "ownerPid" | "heartbeatAt">;
+
+export function isRunOwnerDead(run: RunOwner, now = Date.now()): boolean {
+  if (!run.heartbeatAt || now - run.heartbeatAt.getTime() > config().RUN_LEASE_MS) return true;
+  if (run.ownerHost !== hostname()) return false; // another machine: only its heartbeat tells
+  if (run.ownerPid === process.pid) return !ownedRuns.has(run.id);
+  return run.ownerPid === null || !isProcessAlive(run.ownerPid);
+}
+
+async function markInterrupted(run: SnapshotRow): Promise<void> {
+  // conditional on the row still being active, so two claimers racing here change it once
+  await prisma.snapshot.updateMany({
+    where: { id: run.id, activeExperimentId: run.experimentId },
+    data: { status: "failed", error: INTERRUPTED_MESSAGE, finishedAt: new Date(), activeExperimentId: null },
+  });
+}
+
+/** Inserts a queued run owned by this process, or throws AnalysisInProgressError. */
+export async function claimRun(experimentId: string, warehouse: string): Promise<SnapshotRow> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const run = await prisma.snapshot.create({
+        data: {
+          experimentId,
+          activeExperimentId: experimentId,
+          status: "queued",
+          warehouse,
+          ownerHost: hostname(),
+          ownerPid: process.pid,
+          heartbeatAt: new Date(),
+        },
+      });
+      ownedRuns.add(run.id);
+      return run;
+    } catch (err) {
+      if (!isUniqueViolation(err)) throw err;
+      const active = await prisma.snapshot.findUnique({ where: { activeExperimentId: experimentId } });
+      if (attempt >= 2 || (active && !isRunOwnerDead(active))) {
+        throw new AnalysisInProgressError(experimentId, active?.startedAt ?? new Date());
+      }
+      if (active) await markInterrupted(active);
+    }
+  }
+}
+
+/** Keeps the run's heartbeat fresh until the returned function is called. */
+export function startHeartbeat(runId: number): () => void {
+  const timer = setInterval(() => {
+    prisma.snapshot
+      .updateMany({ where: { id: runId, activeExperimentId: { not: null } }, data: { heartbeatAt: new Date() } })
+      .catch(() => {}); // a busy database: the next beat tries again, the lease is four beats long
+  }, Math.max(1, Math.floor(config().RUN_LEASE_MS / 4)));
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
+export async function markRunning(runId: number): Promise<void> {
+  await retryWhileBusy(() => prisma.snapshot.update({ where: { id: runId }, data: { status: "running", heartbeatAt: new Date() } }));
+}
+
+export type RunOutcome = Omit<Prisma.SnapshotUpdateInput, "activeExperimentId" | "experiment" | "finishedAt"> & {
+  status: "succeeded" | "failed";
+};
+
+/** The run's outcome (succeeded with its numbers, or failed with a message), written once; the run stops being active. */
+export async function finishRun(runId: number, outcome: RunOutcome): Promise<SnapshotRow> {
+  try {
+    return await retryWhileBusy(() =>
+      prisma.snapshot.update({ where: { id: runId }, data: { ...outcome, finishedAt: new Date(), activeExperimentId: null } }),
+    );
+  } finally {
+    ownedRuns.delete(runId);
+  }
+}
