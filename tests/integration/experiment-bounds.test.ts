@@ -1,6 +1,5 @@
 import { rmSync } from "node:fs";
 import path from "node:path";
-import { DuckDBInstance } from "@duckdb/node-api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { useTempEnvironment } from "../support/temp-env";
 
@@ -104,12 +103,13 @@ describe("an analysis of a row written around the checks", () => {
     const { loadResultsDocument } = await import("@/lib/analysis/results-document");
     // an exposure view over a Parquet export that was deleted: DuckDB's error names its absolute path
     const parquet = path.join(env.dir, "exposures.parquet");
-    const db = await DuckDBInstance.create(env.warehouse);
-    const con = await db.connect();
+    // through the process's one instance of the file (a second instance would keep its own catalog)
+    const { acquireDuckDb } = await import("@/lib/warehouse/duckdb-instances");
+    const lease = await acquireDuckDb(env.warehouse);
+    const con = lease.connection;
     await con.run(`COPY (SELECT * FROM exposures) TO '${parquet}' (FORMAT parquet)`);
     await con.run(`CREATE OR REPLACE VIEW exposures_export AS SELECT * FROM read_parquet('${parquet}')`);
-    con.closeSync();
-    db.closeSync();
+    lease.release();
     rmSync(parquet);
     await prisma.experiment.update({ where: { id: "onboarding-three-arm" }, data: { exposureSource: "exposures_export" } });
     const s = await runAnalysis("onboarding-three-arm");
@@ -128,12 +128,12 @@ describe("an analysis of a row written around the checks", () => {
     const { prisma } = await import("@/lib/db");
     const { runAnalysis } = await import("@/lib/analysis/run-analysis");
     const { MAX_STORED_ERROR_CHARS } = await import("@/lib/analysis/snapshot-limits");
-    const db = await DuckDBInstance.create(env.warehouse);
-    const con = await db.connect();
+    const { acquireDuckDb } = await import("@/lib/warehouse/duckdb-instances");
+    const lease = await acquireDuckDb(env.warehouse);
+    const con = lease.connection;
     // DuckDB's error() raises its argument: a 100,000-character message at query time
     await con.run("CREATE OR REPLACE VIEW exposures_loud AS SELECT * FROM exposures WHERE error(repeat('x', 100000 + 0 * user_id)) IS NULL");
-    con.closeSync();
-    db.closeSync();
+    lease.release();
     await prisma.experiment.update({ where: { id: "pricing-banner-srm" }, data: { exposureSource: "exposures_loud" } });
     const s = await runAnalysis("pricing-banner-srm");
     expect(s.status).toBe("failed");
