@@ -5,7 +5,7 @@ import { planFor } from "@/lib/analysis/plan";
 import { loadResultsDocument } from "@/lib/analysis/results-document";
 import { runAnalysis } from "@/lib/analysis/run-analysis";
 import { analysisStatements, formatStatements } from "@/lib/analysis/sql/statements";
-import { formatResultsTable } from "@/lib/analysis/format-text";
+import { formatResultsTable } from "@/lib/ui/format-text";
 import { dialectFor } from "@/lib/warehouse";
 import { warehouseKind } from "@/lib/warehouse/config";
 import { fail, main } from "./cli";

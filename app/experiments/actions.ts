@@ -2,7 +2,7 @@
 
 import { redirect } from "next/navigation";
 import { getExperiment, saveExperiment } from "@/lib/analysis/experiments";
-import { validateExperimentForm, type FieldErrors } from "@/lib/analysis/experiment-form";
+import { validateExperimentForm, type FieldErrors } from "@/lib/ui/experiment-form";
 import { allMetrics } from "@/lib/metrics/registry";
 
 export interface SaveState {

@@ -8,7 +8,7 @@ import {
   STATUS_OPTIONS,
   type ExperimentFormValues,
   type FieldErrors,
-} from "@/lib/analysis/experiment-form";
+} from "@/lib/ui/experiment-form";
 import { saveExperimentAction } from "./actions";
 
 export interface MetricChoice {

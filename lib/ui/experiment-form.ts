@@ -2,8 +2,8 @@
 // readable message per field, and the conversion to saveExperiment()'s input. No I/O.
 import { isValid, parseISO } from "date-fns";
 import { z } from "zod";
-import type { ExperimentInput, ExperimentWithParts, Role } from "./experiments";
-import { parseSegments, SEGMENT_DIMENSIONS, SEGMENT_LABELS } from "./segments";
+import type { ExperimentInput, ExperimentWithParts, Role } from "@/lib/analysis/experiments";
+import { parseSegments, SEGMENT_DIMENSIONS, SEGMENT_LABELS } from "@/lib/analysis/segments";
 
 export const SEGMENT_OPTIONS = SEGMENT_DIMENSIONS.map((key) => ({ key, label: SEGMENT_LABELS[key] }));
 

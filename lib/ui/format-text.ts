@@ -1,5 +1,5 @@
 import { formatInteger, formatLift, formatMean, formatPLabel } from "@/lib/format";
-import type { ResultsDocument } from "./results-document";
+import type { ResultsDocument } from "@/lib/analysis/results-document";
 
 /** A plain-text summary of a results document, for the terminal. */
 export function formatResultsTable(doc: ResultsDocument): string {

@@ -2,7 +2,7 @@
 // variant with a verdict, after the display filters. Pure (type imports only), so the server page and
 // the client-side exports build the very same rows.
 import type { ResultsDocument } from "@/lib/analysis/results-document";
-import type { DisplayOptions } from "@/lib/analysis/view-params";
+import type { DisplayOptions } from "@/lib/ui/view-params";
 import type { Role } from "@/lib/analysis/experiments";
 
 export type Verdict = "win" | "lose" | "inconclusive";

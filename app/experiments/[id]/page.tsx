@@ -3,7 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { getExperiment } from "@/lib/analysis/experiments";
 import { snapshotHistory } from "@/lib/analysis/snapshots";
-import { displayFromParams, viewFromParams } from "@/lib/analysis/view-params";
+import { displayFromParams, viewFromParams } from "@/lib/ui/view-params";
 import { bytesText } from "@/lib/ui/export";
 import { formatDuration, formatInteger, formatLift, formatPercent, formatPLabel } from "@/lib/format";
 import {

@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { emptyFormValues } from "@/lib/analysis/experiment-form";
+import { emptyFormValues } from "@/lib/ui/experiment-form";
 import { allMetrics } from "@/lib/metrics/registry";
 import { ExperimentEditor, type MetricChoice } from "../experiment-editor";
 

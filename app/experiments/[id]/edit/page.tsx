@@ -2,7 +2,7 @@ import { routeParam } from "@/app/route-param";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { getExperiment } from "@/lib/analysis/experiments";
-import { formValuesFrom } from "@/lib/analysis/experiment-form";
+import { formValuesFrom } from "@/lib/ui/experiment-form";
 import { allMetrics } from "@/lib/metrics/registry";
 import { ExperimentEditor } from "../../experiment-editor";
 
