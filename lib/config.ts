@@ -37,6 +37,8 @@ const schema = z.object({
   BIGQUERY_TIMEOUT_MS: optional(wholeNumber(1)).transform((v) => v ?? DEFAULT_BIGQUERY_TIMEOUT_MS),
   BIGQUERY_API_ENDPOINT: optional(z.string().trim()),
   PORT: optional(wholeNumber(1)).transform((v) => v ?? 3000),
+  /** folder of the metric and source files, read while the app runs */
+  METRICS_DIR: optional(z.string()),
   /** `npm run demo` reuses the existing build */
   DEMO_SKIP_BUILD: optional(z.enum(["0", "1"])).transform((v) => v === "1"),
 });
@@ -45,6 +47,7 @@ export type AppConfig = z.output<typeof schema> & {
   /** resolved paths (defaults under data/ in the working directory) */
   databaseUrl: string;
   duckdbPath: string;
+  metricsDir: string;
 };
 
 /** Parses an environment (pure; tests pass their own). Throws one message naming every bad variable. */
@@ -59,6 +62,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     ...c,
     databaseUrl: c.DATABASE_URL ?? "file:" + path.join(process.cwd(), "data", "app.db"),
     duckdbPath: c.DUCKDB_PATH ?? path.join(process.cwd(), "data", "warehouse.duckdb"),
+    metricsDir: path.resolve(c.METRICS_DIR ?? "metrics"),
   };
 }
 
