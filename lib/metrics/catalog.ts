@@ -9,7 +9,7 @@ import { parseDefinition } from "./schema";
 export interface MetricCatalog {
   readonly sources: ReadonlyMap<string, SourceDefinition>;
   readonly metrics: ReadonlyMap<string, MetricDefinition>;
-  /** where each definition came from (key → file) */
+  /** where each metric came from (key → file) */
   readonly files: ReadonlyMap<string, string>;
   readonly problems: readonly CatalogProblem[];
 }
@@ -108,7 +108,8 @@ function ratioProblems(m: MetricDefinition, metrics: ReadonlyMap<string, MetricD
 export function buildCatalog(files: readonly LoadedFile[]): MetricCatalog {
   const problems: CatalogProblem[] = [];
   const sources = new Map<string, SourceDefinition>([["events", EVENTS_SOURCE]]);
-  const where = new Map<string, string>([["events", "(built in)"]]);
+  // sources and metrics are two namespaces: a metric "orders" may count the source "orders"
+  const where = { source: new Map<string, string>([["events", "(built in)"]]), metric: new Map<string, string>() };
   const candidates: { file: string; def: MetricDefinition }[] = [];
   const refused = new Map<string, string>();
   const sorted = [...files].sort((a, b) => a.file.localeCompare(b.file));
@@ -131,12 +132,13 @@ export function buildCatalog(files: readonly LoadedFile[]): MetricCatalog {
         continue;
       }
       const def: Definition = r.definition;
-      const taken = where.get(def.key);
+      const names = def.kind === "source" ? where.source : where.metric;
+      const taken = names.get(def.key);
       if (taken) {
-        problems.push({ file, key: def.key, message: `key: "${def.key}" is already defined in ${taken}` });
+        problems.push({ file, key: def.key, message: `key: ${def.kind === "source" ? "source" : "metric"} "${def.key}" is already defined in ${taken}` });
         continue;
       }
-      where.set(def.key, file);
+      names.set(def.key, file);
       if (def.kind === "source") sources.set(def.key, def);
       else candidates.push({ file, def });
     }
@@ -144,7 +146,7 @@ export function buildCatalog(files: readonly LoadedFile[]): MetricCatalog {
 
   // sources first (metrics name them), then declarative and SQL metrics, then ratios over them
   const metrics = new Map<string, MetricDefinition>();
-  const files_ = new Map<string, string>(where);
+  const files_ = new Map<string, string>(where.metric);
   for (const { file, def } of candidates) {
     if (def.kind === "ratio") continue;
     const found = def.kind === "events" ? eventMetricProblems(def, sources) : [];
