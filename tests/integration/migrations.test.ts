@@ -42,7 +42,7 @@ const db = createClient({ url: env.database });
 
 beforeAll(async () => {
   const { migrate } = await import("@/lib/db/migrate");
-  expect(await migrate(env.database)).toEqual(["20261121000000_init"]);
+  expect(await migrate(env.database)).toEqual(["20261121000000_init", "20261201000000_drop_snapshot_results"]);
 });
 afterAll(() => {
   db.close();
