@@ -9,6 +9,8 @@ export const e2eEnv = {
   DATABASE_URL: `file:${path.join(dataDir, "app.db")}`,
   DUCKDB_PATH: path.join(dataDir, "warehouse.duckdb"),
   WAREHOUSE: "duckdb",
+  // a copy of metrics/ the tests may add files to while the server runs
+  METRICS_DIR: path.join(dataDir, "metrics"),
 };
 
 export default defineConfig({

@@ -62,7 +62,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     ...c,
     databaseUrl: c.DATABASE_URL ?? "file:" + path.join(process.cwd(), "data", "app.db"),
     duckdbPath: c.DUCKDB_PATH ?? path.join(process.cwd(), "data", "warehouse.duckdb"),
-    metricsDir: path.resolve(c.METRICS_DIR ?? "metrics"),
+    metricsDir: path.resolve(/* turbopackIgnore: true */ c.METRICS_DIR ?? "metrics"),
   };
 }
 

@@ -1,5 +1,5 @@
 // Fresh app database and a small seeded warehouse for the browser tests, every demo experiment analysed.
-import { rmSync } from "node:fs";
+import { cpSync, rmSync } from "node:fs";
 import path from "node:path";
 import { migrate } from "@/lib/db/migrate";
 import { listExperiments } from "@/lib/analysis/experiments";
@@ -11,6 +11,8 @@ async function prepare() {
   const dir = path.dirname(process.env.DUCKDB_PATH ?? "");
   if (!dir.endsWith(path.join("data", "e2e"))) throw new Error(`refusing to reset ${dir}: not the e2e data folder`);
   rmSync(dir, { recursive: true, force: true });
+  // the server reads its metric files from a copy, so tests can add some without touching metrics/
+  cpSync(path.join(process.cwd(), "metrics"), process.env.METRICS_DIR!, { recursive: true });
   await migrate();
   await seedWarehouse(process.env.DUCKDB_PATH!, { users: 40_000, days: 28, seed: 42 });
   await registerDemoExperiments(28);
