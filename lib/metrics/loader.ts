@@ -1,4 +1,4 @@
-import { readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { createJiti } from "jiti";
 import { config } from "../config";
@@ -102,7 +102,10 @@ async function loadFiles(dir: string, files: string[]): Promise<LoadedFile[]> {
 }
 
 async function reload(state: LoaderState, files: string[], fingerprint: string): Promise<MetricCatalog> {
-  const catalog = buildCatalog(await loadFiles(state.dir, files));
+  const loaded = await loadFiles(state.dir, files);
+  // a mistyped METRICS_DIR should say so rather than leave the app without metrics in silence
+  if (!existsSync(/* turbopackIgnore: true */ state.dir)) loaded.push({ file: displayName(state.dir, ""), exports: { error: "the metrics folder does not exist (METRICS_DIR)" } });
+  const catalog = buildCatalog(loaded);
   const first = state.catalog === null;
   state.catalog = catalog;
   state.fingerprint = fingerprint;

@@ -106,6 +106,12 @@ export default defineRatioMetric({ key: "aov", name: "AOV", numerator: "order_va
     expect([...(await loadCatalog(dir)).metrics.keys()]).toEqual(["sessions"]);
   });
 
+  it("a metrics folder that does not exist is named as a problem", async () => {
+    const c = await loadCatalog(path.join(tmpdir(), `no-metrics-here-${Date.now()}`));
+    expect(c.metrics.size).toBe(0);
+    expect(c.problems.map((p) => p.message)).toEqual(["the metrics folder does not exist (METRICS_DIR)"]);
+  });
+
   it("does not re-read an unchanged folder", async () => {
     const dir = folder({ "sessions.ts": sessions });
     const first = await loadCatalog(dir);

@@ -62,7 +62,7 @@ export function quantileColumns(m: EventMetric): ColumnSpec[] {
 /** The rank of the sample quantile at `levelExpr` among `nExpr` sorted values (1-based). */
 function rankAt(nExpr: string, levelExpr: string, d: Dialect): string {
   // the epsilon keeps n·p = 9.000000000000002 at rank 9; the brute force in the tests does the same
-  return `GREATEST(1, CAST(CEIL(${nExpr} * ${levelExpr} - 1e-9) AS ${d.intType}))`;
+  return `GREATEST(1, CAST(CEIL(${nExpr} * ${levelExpr} - 0.000000001) AS ${d.intType}))`;
 }
 
 export function buildQuantile(m: EventMetric, plan: AnalysisPlan, d: Dialect): Statement<QuantileResult> {
