@@ -22,6 +22,9 @@ ENV NODE_ENV=production NEXT_TELEMETRY_DISABLED=1 PORT=3000 HOSTNAME=0.0.0.0 \
 COPY --from=build /app/.next/standalone ./
 COPY --from=build /app/.next/static ./.next/static
 COPY --from=build /app/prisma ./prisma
+# metric files are read while the server runs (not bundled): the files, and the definition API they import
+COPY --from=build /app/metrics ./metrics
+COPY --from=build /app/lib/metrics ./lib/metrics
 RUN mkdir -p /app/data && chown node:node /app/data
 USER node
 VOLUME ["/app/data"]

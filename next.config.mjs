@@ -2,7 +2,9 @@
 const nextConfig = {
   // The Docker image runs the standalone server; `next start` (demo, tests) needs the normal output.
   output: process.env.NEXT_OUTPUT === "standalone" ? "standalone" : undefined,
-  serverExternalPackages: ["@duckdb/node-api", "@libsql/client", "@prisma/adapter-libsql", "pg", "@prisma/adapter-pg"],
+  // jiti loads the metric files at run time (lib/metrics/loader.ts): kept out of the bundle, and so is zod,
+  // which those files reach through lib/metrics/define.ts
+  serverExternalPackages: ["@duckdb/node-api", "@libsql/client", "@prisma/adapter-libsql", "pg", "@prisma/adapter-pg", "jiti", "zod"],
   typescript: { tsconfigPath: "tsconfig.json" },
   // Next's default, written out: the proxy answers 413 above it (lib/http/screen-request.ts holds the same number)
   experimental: { serverActions: { bodySizeLimit: 1024 * 1024 } },

@@ -13,6 +13,8 @@ export const e2eEnv = {
   WAREHOUSE: "duckdb",
   // small enough that analyses of the 40k-user warehouse spill to disk, as large ones do (stress.spec.ts)
   DUCKDB_MEMORY_LIMIT: "64MB",
+  // a copy of metrics/ the tests may add files to while the server runs
+  METRICS_DIR: path.join(dataDir, "metrics"),
 };
 
 export default defineConfig({

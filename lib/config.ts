@@ -51,6 +51,8 @@ const schema = z.object({
   BIGQUERY_TIMEOUT_MS: optional(wholeNumber(1)).transform((v) => v ?? DEFAULT_BIGQUERY_TIMEOUT_MS),
   BIGQUERY_API_ENDPOINT: optional(z.string().trim()),
   PORT: optional(wholeNumber(1)).transform((v) => v ?? 3000),
+  /** folder of the metric and source files, read while the app runs */
+  METRICS_DIR: optional(z.string()),
   /** `npm run demo` reuses the existing build */
   DEMO_SKIP_BUILD: optional(z.enum(["0", "1"])).transform((v) => v === "1"),
 });
@@ -60,6 +62,7 @@ export type AppConfig = z.output<typeof schema> & {
   databaseUrl: string;
   duckdbPath: string;
   analysisConcurrency: number;
+  metricsDir: string;
 };
 
 /** Parses an environment (pure; tests pass their own). Throws one message naming every bad variable. */
@@ -76,6 +79,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     duckdbPath: c.DUCKDB_PATH ?? path.join(process.cwd(), "data", "warehouse.duckdb"),
     // one DuckDB file shares the machine's memory and cores; BigQuery does the work remotely
     analysisConcurrency: c.ANALYSIS_CONCURRENCY ?? (c.WAREHOUSE === "duckdb" ? 1 : 4),
+    metricsDir: path.resolve(/* turbopackIgnore: true */ c.METRICS_DIR ?? "metrics"),
   };
 }
 

@@ -52,9 +52,10 @@ export function formatDuration(ms: number | null | undefined): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
-/** A metric's mean for display: proportions as percentages. */
-export function formatMean(x: number | null | undefined, statistic: "mean" | "proportion"): string {
-  return statistic === "proportion" ? formatPercent(x, 2) : formatNumber(x, 3);
+/** A metric's value for display: proportions as percentages, amounts of money to the cent. */
+export function formatMean(x: number | null | undefined, statistic: "mean" | "proportion" | "ratio" | "quantile", unit?: string): string {
+  if (statistic === "proportion") return formatPercent(x, 2);
+  return formatNumber(x, unit === "currency" ? 2 : 3);
 }
 
 /** "+3.2% [1.1%, 5.3%]" */

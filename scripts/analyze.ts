@@ -1,17 +1,20 @@
 import { parseArgs } from "node:util";
 import { migrate } from "@/lib/db/migrate";
-import { getExperiment, listExperiments } from "@/lib/analysis/experiments";
+import { analyzeAdHoc } from "@/lib/analysis/ad-hoc";
+import { getExperiment, listExperiments } from "@/lib/analysis/store";
 import { planFor } from "@/lib/analysis/plan";
 import { loadResultsDocument } from "@/lib/analysis/results-document";
 import { runAnalysis } from "@/lib/analysis/run-analysis";
-import { analysisStatements, formatStatements } from "@/lib/analysis/sql/statements";
-import { formatResultsTable } from "@/lib/analysis/format-text";
+import { analysisStatements, formatStatements, statementList } from "@/lib/analysis/statements";
+import { formatResultsTable } from "@/lib/ui/format-text";
 import { commentText } from "@/lib/analysis/sql-comment";
+import { loadCatalog, UnknownMetricError } from "@/lib/metrics/registry";
 import { dialectFor } from "@/lib/warehouse";
 import { warehouseKind } from "@/lib/warehouse/config";
 import { fail, main } from "./cli";
 
-const USAGE = "usage: npm run analyze -- <experiment-id> [--json] [--sql] [--dialect duckdb|bigquery]\n       npm run analyze -- --list";
+const USAGE =
+  "usage: npm run analyze -- <experiment-id> [--json] [--sql] [--dialect duckdb|bigquery] [--metrics k1,k2 [--save]]\n       npm run analyze -- --list";
 
 main(async () => {
   let parsed;
@@ -23,6 +26,8 @@ main(async () => {
         sql: { type: "boolean" },
         list: { type: "boolean" },
         dialect: { type: "string" },
+        metrics: { type: "string" },
+        save: { type: "boolean" },
         help: { type: "boolean" },
       },
     });
@@ -43,15 +48,33 @@ main(async () => {
   const exp = await getExperiment(id);
   if (!exp) fail(`no experiment with id "${id}"; \`npm run analyze -- --list\` shows the ids`, 2);
 
+  // --metrics: those registered metrics instead of the experiment's own
+  const metrics = values.metrics === undefined ? undefined : values.metrics.split(",").map((k) => k.trim()).filter(Boolean);
+  if (metrics !== undefined && metrics.length === 0) fail("--metrics needs metric keys, e.g. --metrics aov,d7_retained", 2);
+  if (values.save && !metrics) fail("--save goes with --metrics (a plain analysis is always stored)", 2);
+  const catalog = await loadCatalog();
+  let plan;
+  try {
+    plan = planFor(exp, catalog, { metrics });
+  } catch (err) {
+    if (err instanceof UnknownMetricError) fail(err.message, 2);
+    throw err;
+  }
+
   if (values.sql) {
     console.log(`-- analysis of ${commentText(exp.id)} (${dialect})`);
-    console.log(formatStatements(analysisStatements(planFor(exp), dialectFor(dialect)), true));
+    console.log(formatStatements(statementList(analysisStatements(plan, dialectFor(dialect))), true));
     return;
   }
   if (dialect !== warehouseKind()) {
     fail(`--dialect ${dialect} runs only with --sql; set WAREHOUSE=${dialect} to analyse there`, 2);
   }
-  const snapshot = await runAnalysis(exp.id);
+  if (metrics && !values.save) {
+    const doc = await analyzeAdHoc(exp, metrics);
+    console.log(values.json ? JSON.stringify(doc, null, 2) : `${formatResultsTable(doc)}\n  (ad hoc: not stored; add --save to keep it as a snapshot)`);
+    return;
+  }
+  const snapshot = await runAnalysis(exp.id, undefined, { metrics });
   // never print the previous snapshot's numbers as if they were this run's
   if (snapshot.status !== "succeeded") fail(`analysis failed (snapshot ${snapshot.id}): ${snapshot.error}`);
   const doc = await loadResultsDocument(exp);

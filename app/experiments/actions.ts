@@ -2,8 +2,8 @@
 
 import { redirect } from "next/navigation";
 import { getExperiment, saveExperiment } from "@/lib/analysis/experiments";
-import { validateExperimentForm, type FieldErrors } from "@/lib/analysis/experiment-form";
-import { allMetrics } from "@/lib/metrics/registry";
+import { validateExperimentForm, type FieldErrors } from "@/lib/ui/experiment-form";
+import { loadCatalog } from "@/lib/metrics/registry";
 import { publicMessage } from "@/lib/public-error";
 
 export interface SaveState {
@@ -17,10 +17,7 @@ export interface SaveState {
  * experiment. Invalid input saves nothing and returns a message per field.
  */
 export async function saveExperimentAction(mode: "create" | "edit", originalId: string | null, values: unknown): Promise<SaveState> {
-  const result = validateExperimentForm(
-    values,
-    allMetrics().map((m) => m.key),
-  );
+  const result = validateExperimentForm(values, [...(await loadCatalog()).metrics.keys()]);
   if (!result.ok) return { errors: result.errors, message: "Some fields need attention." };
   const input = result.input;
   try {

@@ -8,7 +8,7 @@ import {
   STATUS_OPTIONS,
   type ExperimentFormValues,
   type FieldErrors,
-} from "@/lib/analysis/experiment-form";
+} from "@/lib/ui/experiment-form";
 import { DATES_HINT, MAX_DATE, MIN_DATE } from "@/lib/analysis/experiment-rules";
 import { saveExperimentAction } from "./actions";
 
@@ -16,7 +16,8 @@ export interface MetricChoice {
   key: string;
   name: string;
   description: string;
-  statistic: "mean" | "proportion";
+  /** "mean", "proportion", "ratio", "p90 of rows" … */
+  statistic: string;
 }
 
 const FIELD_LABELS: Record<string, string> = {
@@ -98,10 +99,13 @@ export function ExperimentEditor({
   mode,
   initial,
   metrics,
+  refused,
 }: {
   mode: "create" | "edit";
   initial: ExperimentFormValues;
   metrics: MetricChoice[];
+  /** metric files that were refused, each naming the file and the field */
+  refused?: string[];
 }) {
   const [values, setValues] = useState<ExperimentFormValues>(initial);
   const [errors, setErrors] = useState<FieldErrors>({});
@@ -353,7 +357,21 @@ export function ExperimentEditor({
 
       <fieldset className="form-section" id={fieldId("metrics")} tabIndex={-1}>
         <legend>Metrics</legend>
-        <p className="muted small">From the metric registry. Primary metrics decide; guardrails must not get worse.</p>
+        <p className="muted small">From the metric files. Primary metrics decide; guardrails must not get worse.</p>
+        {refused && refused.length > 0 ? (
+          <div className="notice" role="status" data-testid="refused-metrics">
+            <p>
+              {refused.length === 1 ? "One metric file was" : `${refused.length} metric files were`} refused (the other metrics work as usual):
+            </p>
+            <ul>
+              {refused.map((line) => (
+                <li key={line}>
+                  <code>{line}</code>
+                </li>
+              ))}
+            </ul>
+          </div>
+        ) : null}
         {metricErrors.map(([path, msg]) => (
           <p key={path} className="field-error" data-field={path}>
             {path === "metrics" ? msg : `${labelFor(path)}: ${msg}`}

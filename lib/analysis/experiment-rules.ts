@@ -4,7 +4,7 @@
 // warehouse scan grow with the span), and an exposure table that is not a system catalog. No I/O.
 import { addDays, addYears, format, isValid, parseISO } from "date-fns";
 import { z } from "zod";
-import { METRIC_KEY } from "@/lib/metrics/define";
+import { METRIC_KEY } from "@/lib/metrics/schema";
 
 export const EXPERIMENT_ID = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
 export const VARIANT_KEY = /^[a-z0-9][a-z0-9_-]{0,39}$/;
@@ -108,4 +108,12 @@ export function storedExperimentProblems(input: StoredExperimentFields): string[
     for (const [field, message] of Object.entries(dateRangeProblems(input.startDate, input.endDate))) problems.push(`${field}: ${message}`);
   }
   return problems;
+}
+
+/** An experiment that breaks the stored rules (ids, keys, dates, exposure table): nothing is saved. */
+export class InvalidExperimentError extends Error {
+  constructor(id: string, problems: string[]) {
+    super(`experiment ${JSON.stringify(id)} cannot be saved: ${problems.join("; ")}`);
+    this.name = "InvalidExperimentError";
+  }
 }

@@ -1,6 +1,5 @@
-import { findMetric } from "@/lib/metrics/registry";
-import { listExperiments } from "./experiments";
-import { latestAny, latestSucceeded, parseResults, parseSufficientStats } from "./snapshots";
+import { listExperiments, latestAny, latestSucceeded } from "./store";
+import { buildResultsDocument, metricDescriber } from "./results-document";
 
 export interface ExperimentOverview {
   id: string;
@@ -23,17 +22,17 @@ export interface ExperimentOverview {
   srmMismatch: boolean;
 }
 
-/** One line per experiment for the list page, from each one's latest successful snapshot. */
+/** One line per experiment for the list page, from each one's latest successful snapshot (the same derivation as the page). */
 export async function listOverview(): Promise<ExperimentOverview[]> {
-  const experiments = await listExperiments();
+  const [experiments, describe] = await Promise.all([listExperiments(), metricDescriber()]);
   return Promise.all(
     experiments.map(async (exp) => {
       const [good, newest] = await Promise.all([latestSucceeded(exp.id), latestAny(exp.id)]);
-      const results = good ? parseResults(good) : null;
-      const stats = good ? parseSufficientStats(good) : null;
+      const doc = buildResultsDocument(exp, good, newest, undefined, "all", describe);
       const primary = exp.metrics.find((m) => m.role === "primary") ?? exp.metrics[0];
-      const metric = results?.metrics.find((m) => m.key === primary?.metricKey);
-      const treatment = metric?.variants.find((v) => v.id !== exp.controlVariant);
+      const metric = doc.metrics.find((m) => m.key === primary?.metricKey) ?? doc.metrics[0];
+      const control = doc.experiment.controlVariant;
+      const treatment = metric?.variants.find((v) => v.id !== control);
       return {
         id: exp.id,
         name: exp.name,
@@ -41,21 +40,21 @@ export async function listOverview(): Promise<ExperimentOverview[]> {
         startDate: exp.startDate,
         endDate: exp.endDate,
         variants: exp.variants.map((v) => v.name),
-        users: stats ? Object.values(stats.slices[0]?.users ?? {}).reduce((a, n) => a + n, 0) : null,
+        users: good ? doc.users.reduce((a, u) => a + u.users, 0) : null,
         lastAnalysedAt: good?.finishedAt?.toISOString() ?? null,
         lastStatus: newest?.status ?? null,
         headline:
           metric && treatment
             ? {
-                metric: findMetric(metric.key)?.name ?? metric.key,
-                variant: exp.variants.find((v) => v.key === treatment.id)?.name ?? treatment.id,
+                metric: metric.name,
+                variant: treatment.name,
                 relative: treatment.relative?.estimate ?? null,
                 ciLow: treatment.relative?.ciLow ?? null,
                 ciHigh: treatment.relative?.ciHigh ?? null,
                 pValue: treatment.pValue ?? null,
               }
             : null,
-        srmMismatch: results?.srm.mismatch === true,
+        srmMismatch: doc.srm?.mismatch === true,
       };
     }),
   );

@@ -1,18 +1,26 @@
-import { getMetric } from "@/lib/metrics/registry";
-import type { AnalysisPlan } from "./sql/analysis-plan";
+import { getMetric, type MetricCatalog } from "@/lib/metrics/catalog";
+import type { AnalysisPlan } from "./analysis-plan";
 import type { ExperimentWithParts } from "./experiments";
 import { dateRangeProblems, exposureTableProblem, isIsoDate } from "./experiment-rules";
 import { DEFAULT_SEGMENT_LIMIT, parseSegments } from "./segments";
 
 export const DEFAULT_COVARIATE_LOOKBACK_DAYS = 14;
 
-/** Turns a stored experiment into what the SQL builders need; throws a readable error if it cannot. */
-export function planFor(exp: ExperimentWithParts, today = new Date().toISOString().slice(0, 10)): AnalysisPlan {
+export interface PlanOptions {
+  /** analyse these registered metrics instead of the experiment's own (ad-hoc analysis) */
+  metrics?: readonly string[];
+  today?: string;
+}
+
+/** Turns a stored experiment into what the statements need; throws a readable error if it cannot. */
+export function planFor(exp: ExperimentWithParts, catalog: MetricCatalog, options: PlanOptions = {}): AnalysisPlan {
+  const today = options.today ?? new Date().toISOString().slice(0, 10);
   if (exp.variants.length < 2) throw new Error(`experiment ${exp.id} needs at least two variants`);
   if (!exp.variants.some((v) => v.key === exp.controlVariant)) {
     throw new Error(`experiment ${exp.id}: control variant "${exp.controlVariant}" is not one of its variants`);
   }
-  if (exp.metrics.length === 0) throw new Error(`experiment ${exp.id} has no metrics`);
+  const keys = options.metrics ? [...new Set(options.metrics)] : exp.metrics.map((m) => m.metricKey);
+  if (keys.length === 0) throw new Error(`experiment ${exp.id} has no metrics`);
   // the form and saveExperiment() refuse these too; rows written another way must not reach the warehouse
   if (!isIsoDate(exp.startDate)) throw new Error(`experiment ${exp.id}: its start date "${exp.startDate}" is not a date (YYYY-MM-DD)`);
   if (exp.endDate !== null && !isIsoDate(exp.endDate)) throw new Error(`experiment ${exp.id}: its end date "${exp.endDate}" is not a date (YYYY-MM-DD)`);
@@ -30,7 +38,8 @@ export function planFor(exp: ExperimentWithParts, today = new Date().toISOString
     startDate: exp.startDate,
     endDate,
     windowDays: exp.windowDays,
-    metrics: exp.metrics.map((m) => getMetric(m.metricKey)),
+    metrics: keys.map((key) => getMetric(catalog, key)),
+    catalog,
     covariateLookbackDays: DEFAULT_COVARIATE_LOOKBACK_DAYS,
     segments: parseSegments(exp.segments),
     segmentLimit: DEFAULT_SEGMENT_LIMIT,

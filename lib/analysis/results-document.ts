@@ -1,15 +1,18 @@
-import { findMetric } from "@/lib/metrics/registry";
+import { loadCatalog } from "@/lib/metrics/registry";
+import type { MetricUnit } from "@/lib/metrics/define";
+import type { SrmResult, VariantResult } from "@/lib/stats";
+import { runEngine } from "./engine";
 import { scrubInternals } from "@/lib/public-error";
-import { analyze, type SrmResult, type VariantResult } from "@/lib/stats";
 import type { ExperimentWithParts, Role } from "./experiments";
-import { latestAny, latestSucceeded, parseSufficientStats, type SnapshotRow } from "./snapshots";
+import { latestAny, latestSucceeded, type SnapshotRow } from "./store";
 import { SEGMENT_LABELS } from "./segments";
 import { DEFAULT_VIEW, toStatsRequest, type ViewOptions } from "./stats-request";
-import { findSlice, type Slice } from "./sufficient-stats";
+import { findSlice, metricMeta, parseSufficientStats, type MetricMeta, type MetricType, type Slice, type SufficientStats } from "./sufficient-stats";
 import { timeSeriesFor, type TimeSeries } from "./timeseries";
 
 export interface SnapshotSummary {
-  id: number;
+  /** null for an ad-hoc analysis that was not stored */
+  id: number | null;
   status: string;
   warehouse: string;
   startedAt: string;
@@ -25,9 +28,11 @@ export interface MetricResultView {
   name: string;
   description: string;
   role: Role;
-  statistic: "mean" | "proportion";
-  unit: string;
+  statistic: MetricType;
+  unit: MetricUnit;
   higherIsBetter: boolean;
+  /** quantile metrics: the level, of per-user values or of rows */
+  quantile?: MetricMeta["quantile"];
   variants: (VariantResult & { name: string })[];
 }
 
@@ -89,22 +94,26 @@ export function summarize(s: SnapshotRow): SnapshotSummary {
   };
 }
 
-/** Recomputes the numbers for a view from the stored sufficient statistics (no warehouse query). */
-export function buildResultsDocument(
-  exp: ExperimentWithParts,
-  good: SnapshotRow | null,
-  newest: SnapshotRow | null,
+type ExperimentInfo = Pick<ExperimentWithParts, "id" | "name" | "hypothesis" | "owner" | "status" | "startDate" | "endDate" | "controlVariant" | "variants" | "metrics">;
+
+/**
+ * Every number of a view, derived from stored sufficient statistics (no warehouse query): the
+ * one function behind the page, the list, the JSON API, the report and the CLI.
+ */
+export function resultsFromStats(
+  exp: ExperimentInfo,
+  stats: SufficientStats | null,
+  summary: { snapshot: SnapshotSummary | null; lastFailure: SnapshotSummary | null },
   view: ViewOptions = DEFAULT_VIEW,
   segment = "all",
 ): ResultsDocument {
   const names = new Map(exp.variants.map((v) => [v.key, v.name]));
   const roles = new Map(exp.metrics.map((m) => [m.metricKey, m.role as Role]));
-  const stats = good ? parseSufficientStats(good) : null;
   const slice = stats ? (findSlice(stats, segment) ?? stats.slices[0]) : undefined;
   // the snapshot's own control: the experiment's definition may have changed since
   const control = stats?.control ?? exp.controlVariant;
-  const answer = stats && slice ? analyze(toStatsRequest(stats, slice, control, view)) : null;
-  const failedLater = newest && newest.status === "failed" && (!good || newest.id > good.id) ? newest : null;
+  const answer = stats && slice ? runEngine(toStatsRequest(stats, slice, control, view)) : null;
+  const meta = new Map((stats?.metrics ?? []).map((m) => [m.key, m]));
   return {
     experiment: {
       id: exp.id,
@@ -117,22 +126,23 @@ export function buildResultsDocument(
       controlVariant: control,
       variants: exp.variants.map((v) => ({ key: v.key, name: v.name, weight: v.weight })),
     },
-    snapshot: good ? summarize(good) : null,
-    lastFailure: failedLater ? summarize(failedLater) : null,
+    snapshot: summary.snapshot,
+    lastFailure: summary.lastFailure,
     view,
     users: (stats?.variants ?? []).map((v) => ({ variant: v.key, name: names.get(v.key) ?? v.key, users: slice?.users[v.key] ?? 0 })),
     excludedUsers: stats?.excludedUsers ?? 0,
     srm: answer?.srm ?? null,
     metrics: (answer?.metrics ?? []).map((m) => {
-      const def = findMetric(m.key);
+      const def = meta.get(m.key);
       return {
         key: m.key,
         name: def?.name ?? m.key,
         description: def?.description ?? "",
         role: roles.get(m.key) ?? "secondary",
-        statistic: m.type === "proportion" ? "proportion" : "mean",
+        statistic: def?.type ?? m.type,
         unit: def?.unit ?? "count",
         higherIsBetter: def?.higherIsBetter ?? true,
+        ...(def?.quantile ? { quantile: def.quantile } : {}),
         variants: m.variants.map((v) => ({ ...v, name: names.get(v.id) ?? v.id })),
       };
     }),
@@ -143,7 +153,30 @@ export function buildResultsDocument(
   };
 }
 
+/** The results of an experiment's latest good snapshot, with the newest failure after it. */
+export function buildResultsDocument(
+  exp: ExperimentInfo,
+  good: SnapshotRow | null,
+  newest: SnapshotRow | null,
+  view: ViewOptions = DEFAULT_VIEW,
+  segment = "all",
+  describe: (key: string) => MetricMeta | undefined = () => undefined,
+): ResultsDocument {
+  const stats = good ? parseSufficientStats(good.sufficientStats, exp.controlVariant, describe) : null;
+  const failedLater = newest && newest.status === "failed" && (!good || newest.id > good.id) ? newest : null;
+  return resultsFromStats(exp, stats, { snapshot: good ? summarize(good) : null, lastFailure: failedLater ? summarize(failedLater) : null }, view, segment);
+}
+
+/** Names metrics of snapshots stored before they kept their definitions, from the current catalog. */
+export async function metricDescriber(): Promise<(key: string) => MetricMeta | undefined> {
+  const catalog = await loadCatalog();
+  return (key) => {
+    const def = catalog.metrics.get(key);
+    return def ? metricMeta(def) : undefined;
+  };
+}
+
 export async function loadResultsDocument(exp: ExperimentWithParts, view?: ViewOptions, segment?: string): Promise<ResultsDocument> {
-  const [good, newest] = await Promise.all([latestSucceeded(exp.id), latestAny(exp.id)]);
-  return buildResultsDocument(exp, good, newest, view, segment);
+  const [good, newest, describe] = await Promise.all([latestSucceeded(exp.id), latestAny(exp.id), metricDescriber()]);
+  return buildResultsDocument(exp, good, newest, view, segment, describe);
 }

@@ -4,7 +4,7 @@ import { config } from "@/lib/config";
 import { prisma } from "@/lib/db";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { isProcessAlive } from "@/lib/process-alive";
-import type { SnapshotRow } from "./snapshots";
+import type { SnapshotRow } from "./store";
 
 /**
  * A snapshot row is a run with an owner (DESIGN §3). While queued or running it carries

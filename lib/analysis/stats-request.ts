@@ -1,4 +1,5 @@
-import type { Correction, MetricInput, StatsRequest } from "@/lib/stats";
+import type { Correction } from "@/lib/stats";
+import type { EngineMetricInput, EngineRequest } from "./engine";
 import type { Slice, SufficientStats } from "./sufficient-stats";
 
 export interface ViewOptions {
@@ -11,21 +12,44 @@ export interface ViewOptions {
 export const DEFAULT_VIEW: ViewOptions = { alpha: 0.05, correction: "none", sequential: false, cuped: true };
 
 /** The stats engine's request for one view of one slice (the same engine the CLI exposes). */
-export function toStatsRequest(stats: SufficientStats, slice: Slice, control: string, view: ViewOptions): StatsRequest {
-  const metrics: MetricInput[] = slice.metrics.map((m) => ({
-    key: m.key,
-    type: m.statistic,
-    data: Object.fromEntries(
-      Object.entries(m.data).map(([variant, d]) => {
-        const n = slice.users[variant] ?? 0;
-        const base =
-          m.statistic === "proportion"
-            ? { n, sum: d.pct.sum, sumSquares: d.pct.sum }
-            : { n, sum: d.n.sum, sumSquares: d.n.sumSquares };
-        return [variant, view.cuped && d.covariate ? { ...base, covariate: d.covariate } : base];
-      }),
-    ),
-  }));
+export function toStatsRequest(stats: SufficientStats, slice: Slice, control: string, view: ViewOptions): EngineRequest {
+  const metrics: EngineMetricInput[] = slice.metrics.map((m): EngineMetricInput => {
+    switch (m.type) {
+      case "mean":
+      case "proportion":
+        return {
+          key: m.key,
+          type: m.type,
+          data: Object.fromEntries(
+            Object.entries(m.data).map(([variant, d]) => {
+              const base = { n: d.n, sum: d.sum, sumSquares: d.sumSquares };
+              return [variant, view.cuped && d.covariate ? { ...base, covariate: d.covariate } : base];
+            }),
+          ),
+        };
+      case "ratio":
+        return { key: m.key, type: "ratio", data: Object.fromEntries(Object.entries(m.data).map(([variant, d]) => [variant, { ...d }])) };
+      case "quantile":
+        return {
+          key: m.key,
+          type: "quantile",
+          data: Object.fromEntries(
+            Object.entries(m.data).map(([variant, d]) => {
+              const q = d.quantile;
+              // a variant without observations (or without a bracket) is sent as n = 0: nothing to compare
+              const usable = q.estimate !== null && q.lower !== null && q.upper !== null && q.effectiveN !== null;
+              return [
+                variant,
+                {
+                  n: usable ? d.n : 0,
+                  quantile: { level: q.level, estimate: q.estimate ?? 0, lower: q.lower ?? 0, upper: q.upper ?? 0, bracketZ: q.bracketZ, effectiveN: q.effectiveN ?? 0 },
+                },
+              ];
+            }),
+          ),
+        };
+    }
+  });
   return {
     alpha: view.alpha,
     correction: view.correction,

@@ -1,20 +1,49 @@
-import type { MetricDefinition, MetricStatistic } from "@/lib/metrics/define";
-import type { Row } from "@/lib/warehouse/types";
+import type { MetricDefinition, MetricUnit } from "@/lib/metrics/define";
 import { OTHER_SEGMENT, sliceId, type SegmentDimension } from "./segments";
-import type { TimeSeriesStats } from "./timeseries";
+import type { AggregatesResult, CellMetric } from "./statements/aggregates";
+import type { QuantileResult } from "./statements/quantile";
+import { BRACKET_Z } from "./statements/quantile";
+import type { TimeSeriesStats } from "./statements/timeseries";
+import { addMean, addRatio, emptyMean, emptyQuantile, emptyRatio, type MeanSums, type QuantileSummary, type RatioSums } from "./sums";
 
-/** What the warehouse returned, in a stable shape: enough to recompute every number on the page. */
+/**
+ * What a snapshot stores: the sums the warehouse returned, folded into slices, plus what the
+ * analysis knew at the time (the control variant, the metrics' definitions). Every number shown
+ * anywhere is derived from this, so it is the one source of truth for results.
+ */
 export interface SufficientStats {
-  version: 2;
+  version: 3;
   excludedUsers: number;
   /** the control variant at analysis time (the experiment may be edited later) */
-  control?: string;
+  control: string;
   variants: { key: string; weight: number }[];
+  /** the metrics as they were defined at analysis time, in the order reported */
+  metrics: MetricMeta[];
   /** the whole population first ("all"), then one slice per segment value */
   slices: Slice[];
   /** cumulative statistics per day for declarative metrics (by exposure day and calendar day) */
   timeseries?: TimeSeriesStats[];
 }
+
+export type MetricType = "mean" | "proportion" | "ratio" | "quantile";
+
+export interface MetricMeta {
+  key: string;
+  name: string;
+  description: string;
+  type: MetricType;
+  unit: MetricUnit;
+  higherIsBetter: boolean;
+  /** quantile metrics: the level, and whether of per-user values or of rows */
+  quantile?: { level: number; of: "user" | "event" };
+  /** ratio metrics: the metrics divided */
+  ratio?: { numerator: string; denominator: string };
+}
+
+export type SliceMetric =
+  | { key: string; type: "mean" | "proportion"; data: Record<string, MeanSums> }
+  | { key: string; type: "ratio"; data: Record<string, RatioSums> }
+  | { key: string; type: "quantile"; data: Record<string, QuantileSummary> };
 
 export interface Slice {
   id: string;
@@ -22,110 +51,182 @@ export interface Slice {
   value: string;
   /** users per variant key */
   users: Record<string, number>;
-  metrics: MetricStats[];
+  metrics: SliceMetric[];
 }
 
-export interface Moments {
-  sum: number;
-  sumSquares: number;
+export function metricType(m: MetricDefinition): MetricType {
+  return m.kind === "ratio" ? "ratio" : m.statistic;
 }
 
-export interface VariantMetricStats {
-  n: Moments;
-  pct: { sum: number };
-  covariate?: { sum: number; sumSquares: number; sumProduct: number };
-}
-
-export interface MetricStats {
-  key: string;
-  statistic: MetricStatistic;
-  /** per variant key */
-  data: Record<string, VariantMetricStats>;
-}
-
-function num(row: Row, column: string): number {
-  const v = row[column];
-  const n = typeof v === "number" ? v : typeof v === "string" ? Number(v) : v === null || v === undefined ? 0 : NaN;
-  if (!Number.isFinite(n)) throw new Error(`the warehouse returned a non-numeric ${column}: ${String(v)}`);
-  return n;
+export function metricMeta(m: MetricDefinition): MetricMeta {
+  const meta: MetricMeta = {
+    key: m.key,
+    name: m.name,
+    description: m.description ?? "",
+    type: metricType(m),
+    unit: m.unit ?? (m.kind === "events" && m.aggregate === "days" ? "days" : "count"),
+    higherIsBetter: m.higherIsBetter ?? true,
+  };
+  if (m.kind === "events" && m.statistic === "quantile") meta.quantile = { level: m.quantile ?? 0.5, of: m.level ?? "user" };
+  if (m.kind === "ratio") meta.ratio = { numerator: m.numerator, denominator: m.denominator };
+  return meta;
 }
 
 /** The slices a cell (one variant × one combination of segment values) adds to: all users, and one per dimension. */
-function slicesOf(row: Row, segments: SegmentDimension[]): { dimension: SegmentDimension | "all"; value: string }[] {
+function slicesOf(segments: Partial<Record<SegmentDimension, string>>, dims: readonly SegmentDimension[]) {
   const out: { dimension: SegmentDimension | "all"; value: string }[] = [{ dimension: "all", value: "all" }];
-  for (const dim of segments) {
-    const v = row[`seg_${dim}`];
-    out.push({ dimension: dim, value: v === null || v === undefined ? "(none)" : String(v) });
-  }
+  for (const dim of dims) out.push({ dimension: dim, value: segments[dim] ?? "(none)" });
   return out;
 }
 
-/** Adds a cell's statistics into a slice's running totals (every aggregate column is a sum). */
-function addCell(total: Row | undefined, cell: Row): Row {
-  const out: Row = { ...(total ?? {}) };
-  for (const [column, value] of Object.entries(cell)) {
-    if (column === "variant" || column === "excluded_users" || column.startsWith("seg_")) continue;
-    out[column] = (total ? num(total, column) : 0) + num(cell, column);
-  }
-  return out;
+function addCellMetric(a: CellMetric | undefined, b: CellMetric): CellMetric {
+  if (!a) return b;
+  if (a.type === "ratio" && b.type === "ratio") return { type: "ratio", ...addRatio(a, b) };
+  if (a.type !== "ratio" && b.type !== "ratio") return { type: a.type, ...addMean(a, b) };
+  throw new Error("cannot add a ratio to a mean");
 }
 
-function metricData(row: Row | undefined, m: MetricDefinition, withCovariates: boolean): VariantMetricStats {
-  const r = row ?? {};
-  const entry: VariantMetricStats = {
-    n: { sum: num(r, `n_${m.key}_sum`), sumSquares: num(r, `n_${m.key}_sumsq`) },
-    pct: { sum: num(r, `pct_${m.key}_sum`) },
-  };
-  if (withCovariates) {
-    entry.covariate = { sum: num(r, `x_${m.key}_sum`), sumSquares: num(r, `x_${m.key}_sumsq`), sumProduct: num(r, `xy_${m.key}_sum`) };
-  }
-  return entry;
+const strip = <T extends { type: string }>(c: T): Omit<T, "type"> => {
+  const { type: _type, ...rest } = c;
+  return rest;
+};
+
+export interface MergeInput {
+  metrics: readonly MetricDefinition[];
+  variants: { key: string; weight: number }[];
+  control: string;
+  segments: readonly SegmentDimension[];
+  covariates: boolean;
+  aggregates: AggregatesResult;
+  quantiles: readonly QuantileResult[];
+  timeseries?: TimeSeriesStats[];
 }
 
-/** Folds the aggregate cells into SufficientStats, one slice per segment value; variants with no exposed users get zeros. */
-export function toSufficientStats(
-  rows: Row[],
-  variants: { key: string; weight: number }[],
-  metrics: MetricDefinition[],
-  withCovariates: boolean,
-  segments: SegmentDimension[] = [],
-): SufficientStats {
-  const unknown = [...new Set(rows.map((r) => String(r.variant)))].filter((k) => !variants.some((v) => v.key === k));
-  if (unknown.length) throw new Error(`the warehouse returned unplanned variants: ${unknown.join(", ")}`);
-  const grouped = new Map<string, { dimension: SegmentDimension | "all"; value: string; rows: Map<string, Row> }>();
-  grouped.set("all", { dimension: "all", value: "all", rows: new Map() });
-  for (const row of rows) {
-    for (const { dimension, value } of slicesOf(row, segments)) {
+/**
+ * Folds the statements' decoded results into one SufficientStats: aggregate cells are added up
+ * into the whole population and each segment slice; quantiles, which do not add up, are placed
+ * in the slice they were computed for. Variants with no users get zeros (or empty quantiles).
+ */
+export function mergeResults(input: MergeInput): SufficientStats {
+  const grouped = new Map<string, { dimension: SegmentDimension | "all"; value: string; users: Map<string, number>; metrics: Map<string, Map<string, CellMetric>> }>();
+  grouped.set("all", { dimension: "all", value: "all", users: new Map(), metrics: new Map() });
+  for (const cell of input.aggregates.cells) {
+    for (const { dimension, value } of slicesOf(cell.segments, input.segments)) {
       const id = sliceId(dimension, value);
-      const slice = grouped.get(id) ?? { dimension, value, rows: new Map() };
-      const variant = String(row.variant);
-      slice.rows.set(variant, addCell(slice.rows.get(variant), row));
+      const slice = grouped.get(id) ?? { dimension, value, users: new Map(), metrics: new Map() };
+      slice.users.set(cell.variant, (slice.users.get(cell.variant) ?? 0) + cell.users);
+      for (const [key, stats] of Object.entries(cell.metrics)) {
+        const perVariant = slice.metrics.get(key) ?? new Map<string, CellMetric>();
+        perVariant.set(cell.variant, addCellMetric(perVariant.get(cell.variant), stats));
+        slice.metrics.set(key, perVariant);
+      }
       grouped.set(id, slice);
     }
   }
+  const quantiles = new Map(input.quantiles.map((q) => [q.metric, q]));
   const slices: Slice[] = [...grouped].map(([id, s]) => ({
     id,
     dimension: s.dimension,
     value: s.value,
-    users: Object.fromEntries(variants.map((v) => [v.key, s.rows.has(v.key) ? num(s.rows.get(v.key) as Row, "users") : 0])),
-    metrics: metrics.map((m) => ({
-      key: m.key,
-      statistic: m.statistic,
-      data: Object.fromEntries(variants.map((v) => [v.key, metricData(s.rows.get(v.key), m, withCovariates)])),
-    })),
+    users: Object.fromEntries(input.variants.map((v) => [v.key, s.users.get(v.key) ?? 0])),
+    metrics: input.metrics.map((m): SliceMetric => {
+      const type = metricType(m);
+      const perVariant = <T>(make: (variant: string) => T) => Object.fromEntries(input.variants.map((v) => [v.key, make(v.key)]));
+      if (type === "quantile") {
+        const found = quantiles.get(m.key)?.slices[id] ?? {};
+        const level = m.kind === "events" ? (m.quantile ?? 0.5) : 0.5;
+        return { key: m.key, type, data: perVariant((v) => found[v] ?? emptyQuantile(level, BRACKET_Z)) };
+      }
+      const cells = s.metrics.get(m.key);
+      if (type === "ratio") return { key: m.key, type, data: perVariant((v) => { const c = cells?.get(v); return c && c.type === "ratio" ? strip(c) : emptyRatio(); }) };
+      return {
+        key: m.key,
+        type,
+        data: perVariant((v) => {
+          const c = cells?.get(v);
+          return c && c.type !== "ratio" ? strip(c) : emptyMean(input.covariates);
+        }),
+      };
+    }),
   }));
   // the whole population first, then by dimension (plan order), larger slices first, "other" last
-  const rank = (sl: Slice) => (sl.dimension === "all" ? -1 : segments.indexOf(sl.dimension));
+  const rank = (sl: Slice) => (sl.dimension === "all" ? -1 : input.segments.indexOf(sl.dimension));
   const size = (sl: Slice) => Object.values(sl.users).reduce((a, n) => a + n, 0);
   slices.sort((a, b) => rank(a) - rank(b) || Number(a.value === OTHER_SEGMENT) - Number(b.value === OTHER_SEGMENT) || size(b) - size(a));
   return {
-    version: 2,
-    excludedUsers: rows.length ? num(rows[0] as Row, "excluded_users") : 0,
-    variants,
+    version: 3,
+    excludedUsers: input.aggregates.excludedUsers,
+    control: input.control,
+    variants: input.variants,
+    metrics: input.metrics.map(metricMeta),
     slices,
+    ...(input.timeseries ? { timeseries: input.timeseries } : {}),
   };
 }
 
 export function findSlice(stats: SufficientStats, id: string): Slice | undefined {
   return stats.slices.find((s) => s.id === id);
+}
+
+// ---- snapshots written before version 3 ----
+
+interface V2Stats {
+  version: 2;
+  excludedUsers: number;
+  control?: string;
+  variants: { key: string; weight: number }[];
+  slices: {
+    id: string;
+    dimension: SegmentDimension | "all";
+    value: string;
+    users: Record<string, number>;
+    metrics: { key: string; statistic: "mean" | "proportion"; data: Record<string, { n: { sum: number; sumSquares: number }; pct: { sum: number }; covariate?: MeanSums["covariate"] }> }[];
+  }[];
+  timeseries?: TimeSeriesStats[];
+}
+
+/** Version 2 stored both per-user sums of every metric; the statistic says which one it reported. */
+function upgradeV2(s: V2Stats, fallbackControl: string, describe: (key: string) => MetricMeta | undefined): SufficientStats {
+  const first = s.slices[0];
+  const metrics: MetricMeta[] = (first?.metrics ?? []).map(
+    (m) => ({ ...(describe(m.key) ?? { key: m.key, name: m.key, description: "", unit: "count", higherIsBetter: true }), type: m.statistic }) as MetricMeta,
+  );
+  return {
+    version: 3,
+    excludedUsers: s.excludedUsers,
+    control: s.control ?? fallbackControl,
+    variants: s.variants,
+    metrics,
+    slices: s.slices.map((sl) => ({
+      ...sl,
+      metrics: sl.metrics.map((m) => ({
+        key: m.key,
+        type: m.statistic,
+        data: Object.fromEntries(
+          Object.entries(m.data).map(([variant, d]) => {
+            const n = sl.users[variant] ?? 0;
+            const sums = m.statistic === "proportion" ? { n, sum: d.pct.sum, sumSquares: d.pct.sum } : { n, sum: d.n.sum, sumSquares: d.n.sumSquares };
+            return [variant, d.covariate ? { ...sums, covariate: d.covariate } : sums];
+          }),
+        ),
+      })),
+    })),
+    ...(s.timeseries ? { timeseries: s.timeseries } : {}),
+  };
+}
+
+/**
+ * A snapshot's stored statistics in the current shape (older versions upgraded); null when it has
+ * none. `describe` names metrics of snapshots that did not store their definitions.
+ */
+export function parseSufficientStats(
+  json: string | null,
+  fallbackControl: string,
+  describe: (key: string) => MetricMeta | undefined = () => undefined,
+): SufficientStats | null {
+  if (!json) return null;
+  const raw = JSON.parse(json) as { version?: number };
+  if (raw.version === 3) return raw as SufficientStats;
+  if (raw.version === 2) return upgradeV2(raw as V2Stats, fallbackControl, describe);
+  throw new Error(`stored statistics of version ${String(raw.version)} cannot be read by this version of the app`);
 }

@@ -40,6 +40,8 @@ export interface DemoVariant {
   actualWeight?: number;
   /** multiplicative true effects on post-exposure behaviour, by event name */
   effects?: Record<string, number>;
+  /** multiplicative true effects on the value of post-exposure events (and so of orders), by event name */
+  valueEffects?: Record<string, number>;
 }
 
 export interface DemoExperiment {
@@ -66,6 +68,7 @@ export const DEMO_EXPERIMENTS: DemoExperiment[] = [
       { key: "revenue", role: "secondary" },
       { key: "add_to_cart", role: "secondary" },
       { key: "sessions", role: "guardrail" },
+      { key: "d7_retained", role: "guardrail" },
     ],
   },
   {
@@ -114,6 +117,24 @@ export const DEMO_EXPERIMENTS: DemoExperiment[] = [
       { key: "signups", role: "primary" },
       { key: "shares", role: "secondary" },
       { key: "sessions", role: "guardrail" },
+    ],
+  },
+  {
+    id: "checkout-upsell",
+    name: "Add-ons at checkout",
+    hypothesis: "Suggesting add-ons at checkout raises the value of each order without fewer orders.",
+    owner: "payments-team",
+    variants: [
+      { key: "control", name: "Control", weight: 1 },
+      { key: "addons", name: "Add-on suggestions", weight: 1, valueEffects: { purchase: 1.06 } },
+    ],
+    metrics: [
+      { key: "aov", role: "primary" },
+      { key: "order_value_p90", role: "secondary" },
+      { key: "order_revenue", role: "secondary" },
+      { key: "full_price_orders", role: "secondary" },
+      { key: "orders", role: "guardrail" },
+      { key: "d7_retained", role: "guardrail" },
     ],
   },
   {

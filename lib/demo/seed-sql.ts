@@ -34,11 +34,11 @@ function variantBands(): string {
   return rows.join(",\n    ");
 }
 
-function effectRows(): string {
+function effectRows(kind: "effects" | "valueEffects"): string {
   const rows: string[] = [];
   for (const exp of DEMO_EXPERIMENTS) {
     for (const v of exp.variants) {
-      for (const [event, mult] of Object.entries(v.effects ?? {})) {
+      for (const [event, mult] of Object.entries(v[kind] ?? {})) {
         rows.push(`(${quote(exp.id)}, ${quote(v.key)}, ${quote(event)}, ${mult})`);
       }
     }
@@ -68,7 +68,10 @@ INSERT INTO variant_bands VALUES
     ${variantBands()};
 CREATE TEMP TABLE effects(experiment_id VARCHAR, variant VARCHAR, event_name VARCHAR, mult DOUBLE);
 INSERT INTO effects VALUES
-    ${effectRows()};
+    ${effectRows("effects")};
+CREATE TEMP TABLE value_effects(experiment_id VARCHAR, variant VARCHAR, event_name VARCHAR, mult DOUBLE);
+INSERT INTO value_effects VALUES
+    ${effectRows("valueEffects")};
 CREATE TEMP TABLE event_specs(idx INTEGER, event_name VARCHAR, kind VARCHAR, base DOUBLE, extra DOUBLE, valued BOOLEAN);
 INSERT INTO event_specs VALUES
     ${eventSpecRows()};
@@ -129,6 +132,13 @@ JOIN effects e ON e.experiment_id = a.experiment_id AND e.variant = a.variant
 JOIN event_specs s ON s.event_name = e.event_name
 GROUP BY a.user_id, s.idx;
 
+CREATE TEMP TABLE user_value_effects AS
+SELECT a.user_id, s.idx AS event_idx, exp(sum(ln(e.mult))) AS mult
+FROM assignments a
+JOIN value_effects e ON e.experiment_id = a.experiment_id AND e.variant = a.variant
+JOIN event_specs s ON s.event_name = e.event_name
+GROUP BY a.user_id, s.idx;
+
 -- Event counts per user, event and phase (before / after exposure); effects apply after exposure only.
 CREATE TEMP TABLE event_counts AS
 SELECT
@@ -154,23 +164,37 @@ WITH expanded AS (
   FROM event_counts WHERE n > 0
 ),
 timed AS ( -- one integer hash per event drives both its time and its value
-  SELECT user_id, event_name, valued, phase_start, phase_end, hash(user_id, event_idx, phase, i, ${seed}) AS h
+  SELECT user_id, event_idx, event_name, valued, phase, phase_start, phase_end, hash(user_id, event_idx, phase, i, ${seed}) AS h
   FROM expanded
 ),
-placed AS (
-  SELECT user_id, event_name, valued, h,
-    phase_start + to_microseconds(CAST(((h % 1000003)::DOUBLE + 0.5) / 1000003.0 * epoch_us(phase_end - phase_start) AS BIGINT)) AS event_time
-  FROM timed
+placed AS ( -- value effects apply after exposure only
+  SELECT t.user_id, t.event_name, t.valued, t.h, CASE WHEN t.phase = 1 THEN COALESCE(v.mult, 1) ELSE 1 END AS value_mult,
+    t.phase_start + to_microseconds(CAST(((t.h % 1000003)::DOUBLE + 0.5) / 1000003.0 * epoch_us(t.phase_end - t.phase_start) AS BIGINT)) AS event_time
+  FROM timed t
+  LEFT JOIN user_value_effects v ON v.user_id = t.user_id AND v.event_idx = t.event_idx
 )
 -- Stored clustered by user (as on BigQuery, CLUSTER BY user_id): an analysis joins every event to
 -- its user's exposure and groups by user, and with each user's events together those hash
 -- lookups hit the cache. At 5M users this halves the events pass, for ~30 s more seeding.
 SELECT user_id, event_name, event_time, CAST(event_time AS DATE) AS event_date,
-  CASE WHEN valued THEN round(exp(3.4 + 0.6 * gauss(h, 500)), 2) END AS value
+  CASE WHEN valued THEN round(exp(3.4 + 0.6 * gauss(h, 500)) * value_mult, 2) END AS value
 FROM placed
 ORDER BY user_id, event_time;
 
+-- The shop's own order table, a second source: one order per purchase event (same user, time and
+-- value), with a coupon on about a fifth of them and the platform it was placed on.
+CREATE TABLE orders AS
+SELECT e.user_id, e.event_time AS ordered_at, e.event_date AS order_date, e.value AS amount,
+  CASE WHEN rnd(hash(e.user_id, epoch_us(e.event_time)), 600) < 0.12 THEN 'WELCOME10'
+       WHEN rnd(hash(e.user_id, epoch_us(e.event_time)), 600) < 0.2 THEN 'SPRING5' END AS coupon,
+  u.platform
+FROM events e
+JOIN users u USING (user_id)
+WHERE e.event_name = 'purchase'
+ORDER BY e.user_id, e.event_time;
+
 DROP TABLE event_counts;
+DROP TABLE user_value_effects;
 DROP TABLE user_effects;
 DROP TABLE assignments;
 DROP TABLE arrivals;

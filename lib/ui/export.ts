@@ -358,8 +358,8 @@ export function buildReportHtml(input: ReportInput): string {
       list.map((r) => [
         r.metricName,
         r.variantName,
-        formatMean(r.controlMean, r.statistic),
-        formatMean(r.variantMean, r.statistic),
+        formatMean(r.controlMean, r.statistic, r.unit),
+        formatMean(r.variantMean, r.statistic, r.unit),
         formatLift(r.relative.estimate, r.relative.ciLow, r.relative.ciHigh, true),
         formatLift(r.absolute.estimate, r.absolute.ciLow, r.absolute.ciHigh, false),
         formatPValue(shownPValue(r, doc.view.correction)),

@@ -2,7 +2,7 @@
 // variant with a verdict, after the display filters. Pure (type imports only), so the server page and
 // the client-side exports build the very same rows.
 import type { ResultsDocument } from "@/lib/analysis/results-document";
-import type { DisplayOptions } from "@/lib/analysis/view-params";
+import type { DisplayOptions } from "@/lib/ui/view-params";
 import type { Role } from "@/lib/analysis/experiments";
 
 export type Verdict = "win" | "lose" | "inconclusive";
@@ -18,7 +18,10 @@ export interface ResultRow {
   metricName: string;
   description: string;
   role: Role;
-  statistic: "mean" | "proportion";
+  statistic: "mean" | "proportion" | "ratio" | "quantile";
+  /** what the per-variant value is: "mean", "rate", "ratio", "p90" … */
+  valueLabel: string;
+  unit: string;
   higherIsBetter: boolean;
   variantKey: string;
   variantName: string;
@@ -83,6 +86,17 @@ export function verdictOf(
   return "inconclusive";
 }
 
+/** What a metric's per-variant value is called: its mean, rate, ratio or quantile ("p90"). */
+export function valueLabel(m: Pick<ResultsDocument["metrics"][number], "statistic" | "quantile">): string {
+  if (m.statistic === "proportion") return "rate";
+  if (m.statistic === "ratio") return "ratio";
+  if (m.statistic === "quantile") {
+    const level = m.quantile?.level;
+    return level === undefined ? "quantile" : `p${Math.round(level * 1000) / 10}`;
+  }
+  return "mean";
+}
+
 /** Every metric × treatment variant of the document, unfiltered. */
 export function allRows(doc: ResultsDocument, mode: DisplayOptions["mode"] = "frequentist"): ResultRow[] {
   const control = doc.experiment.controlVariant;
@@ -103,6 +117,8 @@ export function allRows(doc: ResultsDocument, mode: DisplayOptions["mode"] = "fr
           description: m.description,
           role: m.role,
           statistic: m.statistic,
+          valueLabel: valueLabel(m),
+          unit: m.unit,
           higherIsBetter: up,
           variantKey: v.id,
           variantName: v.name,

@@ -12,6 +12,8 @@ export interface Dialect {
   ident(name: string): string;
   /** Timestamp expression plus a whole number of days (number expression). */
   addDays(timestampExpr: string, daysExpr: string): string;
+  /** Timestamp expression plus a whole number of hours (number expression). */
+  addHours(timestampExpr: string, hoursExpr: string): string;
   /** Date expression plus a whole number of days. */
   addDaysToDate(dateExpr: string, daysExpr: string): string;
   /** Whole days between two timestamps (later minus earlier), floored. */
@@ -44,6 +46,7 @@ export const duckdbDialect: Dialect = {
   table: (name) => `"${assertIdentifier(name, "table name")}"`,
   ident: (name) => `"${assertIdentifier(name)}"`,
   addDays: (ts, days) => `(${ts} + to_days(CAST(${days} AS INTEGER)))`,
+  addHours: (ts, hours) => `(${ts} + to_hours(CAST(${hours} AS BIGINT)))`,
   addDaysToDate: (d, days) => `CAST(${d} + to_days(CAST(${days} AS INTEGER)) AS DATE)`,
   daysBetween: (later, earlier) => `CAST(floor(epoch(${later} - ${earlier}) / 86400) AS BIGINT)`,
   daysBetweenDates: (later, earlier) => `(${later} - ${earlier})`, // DATE - DATE is whole days
@@ -73,6 +76,7 @@ export function bigqueryDialect({ projectId, dataset }: BigQueryLocation): Diale
     table: (name) => `\`${projectId}.${dataset}.${assertIdentifier(name, "table name")}\``,
     ident: (name) => `\`${assertIdentifier(name)}\``,
     addDays: (ts, days) => `TIMESTAMP_ADD(${ts}, INTERVAL CAST(${days} AS INT64) DAY)`,
+    addHours: (ts, hours) => `TIMESTAMP_ADD(${ts}, INTERVAL CAST(${hours} AS INT64) HOUR)`,
     addDaysToDate: (d, days) => `DATE_ADD(${d}, INTERVAL CAST(${days} AS INT64) DAY)`,
     // floored like DuckDB's: DIV and TIMESTAMP_DIFF(…, SECOND) both truncate toward zero, which differs for negative spans
     daysBetween: (later, earlier) => `CAST(FLOOR(TIMESTAMP_DIFF(${later}, ${earlier}, MICROSECOND) / 86400000000) AS INT64)`,

@@ -10,8 +10,8 @@ test("the list shows every demo experiment with users and a headline", async ({ 
   await page.goto("/experiments");
   await expect(page.getByRole("heading", { name: "Experiments" })).toBeVisible();
   const rows = page.locator("tbody tr");
-  // the five demo experiments (the editor tests may add more)
-  for (const name of ["Checkout redesign", "Feed video autoplay", "Button colour A/A", "Onboarding flow", "Pricing banner"]) {
+  // the six demo experiments (the editor tests may add more)
+  for (const name of ["Checkout redesign", "Feed video autoplay", "Button colour A/A", "Onboarding flow", "Add-ons at checkout", "Pricing banner"]) {
     await expect(rows.filter({ hasText: name })).toHaveCount(1);
   }
   const winner = rows.filter({ hasText: "Checkout redesign" });
@@ -34,14 +34,14 @@ test("a dashboard shows users, the forest plot and a table per metric", async ({
 
   const plot = page.getByTestId("forest-plot");
   await expect(plot.locator("svg.recharts-surface")).toBeVisible();
-  await expect(plot.locator(".recharts-scatter-symbol")).toHaveCount(4); // 4 metrics × 1 treatment
+  await expect(plot.locator(".recharts-scatter-symbol")).toHaveCount(5); // 5 metrics × 1 treatment
   await expect(plot.locator(".recharts-reference-line")).toHaveCount(1); // the zero line
   await expect(plot).toContainText("Purchase conversion");
 
   const purchases = page.getByTestId("metric-purchases");
   await expect(purchases).toContainText("One-page checkout");
   await expect(purchases.locator("tbody tr")).toHaveAttribute("data-verdict", "win");
-  for (const key of ["revenue", "add_to_cart", "sessions"]) await expect(page.getByTestId(`metric-${key}`)).toBeVisible();
+  for (const key of ["revenue", "add_to_cart", "sessions", "d7_retained"]) await expect(page.getByTestId(`metric-${key}`)).toBeVisible();
   await expect(page.getByRole("heading", { name: "Guardrail metrics" })).toBeVisible();
   await expectNoBrokenValues(page);
 });
@@ -54,7 +54,7 @@ test("the SRM banner explains a broken split", async ({ page }) => {
 });
 
 test("every demo dashboard renders without broken values", async ({ page }) => {
-  for (const id of ["checkout-redesign", "feed-autoplay", "button-color-aa", "onboarding-three-arm", "pricing-banner-srm"]) {
+  for (const id of ["checkout-redesign", "feed-autoplay", "button-color-aa", "onboarding-three-arm", "checkout-upsell", "pricing-banner-srm"]) {
     const res = await page.goto(`/experiments/${id}`);
     expect(res?.status(), id).toBe(200);
     await expect(page.getByTestId("forest-plot").locator("svg.recharts-surface")).toBeVisible();

@@ -1,6 +1,6 @@
 // Fresh app database and a small seeded warehouse for the browser tests, every demo experiment analysed.
 // The SQLite file is recreated; a PostgreSQL database (E2E_DATABASE_URL) must be given empty.
-import { rmSync } from "node:fs";
+import { cpSync, rmSync } from "node:fs";
 import path from "node:path";
 import { databaseProvider, databaseUrl } from "@/lib/db/config";
 import { migrate } from "@/lib/db/migrate";
@@ -13,6 +13,8 @@ async function prepare() {
   const dir = path.dirname(process.env.DUCKDB_PATH ?? "");
   if (!dir.endsWith(path.join("data", "e2e"))) throw new Error(`refusing to reset ${dir}: not the e2e data folder`);
   rmSync(dir, { recursive: true, force: true });
+  // the server reads its metric files from a copy, so tests can add some without touching metrics/
+  cpSync(path.join(process.cwd(), "metrics"), process.env.METRICS_DIR!, { recursive: true });
   await migrate();
   if (databaseProvider(databaseUrl()) === "postgresql" && (await listExperiments()).length > 0) {
     throw new Error("E2E_DATABASE_URL must name an empty database: the browser tests expect only the demo experiments");

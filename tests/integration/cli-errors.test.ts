@@ -68,7 +68,7 @@ describe("a CLI's top-level error", () => {
     const r = run("analyze.ts", ["checkout-redesign"]);
     expect(r.code).toBe(1);
     expect(r.stderr.trim()).toMatch(
-      /^analysis failed \(snapshot \d+\): experiment checkout-redesign \(2026-10-01 → 9999-12-31\) cannot be analysed: The end date must be between 2000-01-01 and 2100-12-31$/,
+      /^error: experiment checkout-redesign \(2026-10-01 → 9999-12-31\) cannot be analysed: The end date must be between 2000-01-01 and 2100-12-31$/,
     );
   });
 });

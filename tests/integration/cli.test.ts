@@ -17,9 +17,9 @@ function run(script: string, args: string[], extraEnv: Record<string, string> = 
 }
 
 beforeAll(() => {
-  const seeded = run("seed.ts", ["--users", "3000", "--days", "14", "--seed", "5"]);
+  const seeded = run("seed.ts", ["--users", "3000", "--days", "21", "--seed", "5"]);
   expect(seeded.code, seeded.stderr).toBe(0);
-  expect(seeded.stdout).toMatch(/Registered 5 demo experiments/);
+  expect(seeded.stdout).toMatch(/Registered 6 demo experiments/);
 }, 120_000);
 afterAll(() => env.cleanup());
 
@@ -36,7 +36,7 @@ describe("npm run analyze", () => {
     const r = run("analyze.ts", ["--list"]);
     expect(r.code).toBe(0);
     expect(r.stdout.trim().split("\n").sort()).toEqual(
-      ["button-color-aa", "checkout-redesign", "feed-autoplay", "onboarding-three-arm", "pricing-banner-srm"],
+      ["button-color-aa", "checkout-redesign", "checkout-upsell", "feed-autoplay", "onboarding-three-arm", "pricing-banner-srm"],
     );
   });
 
@@ -66,9 +66,33 @@ describe("npm run analyze", () => {
     const doc = JSON.parse(r.stdout);
     expect(doc.experiment.id).toBe("checkout-redesign");
     expect(doc.snapshot.status).toBe("succeeded");
-    expect(doc.metrics.map((m: { key: string }) => m.key)).toEqual(["purchases", "revenue", "add_to_cart", "sessions"]);
+    expect(doc.metrics.map((m: { key: string }) => m.key)).toEqual(["purchases", "revenue", "add_to_cart", "sessions", "d7_retained"]);
     expect(doc.users).toHaveLength(2);
     expect(r.stdout).not.toMatch(/NaN|Infinity/);
+  });
+
+  it("--metrics analyses those registered metrics instead of the experiment's, and stores nothing without --save", async () => {
+    const { prisma } = await import("@/lib/db");
+    const before = await prisma.snapshot.count();
+    const r = run("analyze.ts", ["checkout-redesign", "--metrics", "aov,d7_retained,order_value_p90", "--json"]);
+    expect(r.code, r.stderr).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.metrics.map((m: { key: string; statistic: string }) => `${m.key}:${m.statistic}`)).toEqual(["aov:ratio", "d7_retained:proportion", "order_value_p90:quantile"]);
+    expect(doc.snapshot.id).toBeNull();
+    expect(doc.metrics[0].variants[1].relative.ciLow).toEqual(expect.any(Number));
+    expect(r.stdout).not.toMatch(/NaN|Infinity/);
+    expect(await prisma.snapshot.count()).toBe(before);
+
+    const saved = run("analyze.ts", ["checkout-redesign", "--metrics", "aov", "--save", "--json"]);
+    expect(saved.code, saved.stderr).toBe(0);
+    expect(JSON.parse(saved.stdout).metrics.map((m: { key: string }) => m.key)).toEqual(["aov"]);
+    expect(await prisma.snapshot.count()).toBe(before + 1);
+  });
+
+  it("--metrics with an unknown key is a clear error with exit code 2", () => {
+    const r = run("analyze.ts", ["checkout-redesign", "--metrics", "aov,no_such"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/unknown metric "no_such"; registered: .*aov/);
   });
 
   it("an unknown id is a clear error with exit code 2", () => {
@@ -84,7 +108,14 @@ describe("npm run metric:check", () => {
     const r = run("metric-check.ts", ["active_days"]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/OK: one row per user/);
-    expect(r.stdout).toMatch(/n_active_days BIGINT/);
+    expect(r.stdout).toMatch(/metric active_days \(declarative, source events\)/);
+  });
+
+  it("checks a ratio through its parts", () => {
+    const r = run("metric-check.ts", ["aov"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/metric aov \(ratio, source orders \/ orders\)/);
+    expect(r.stdout).toMatch(/metric order_revenue \(declarative, source orders\)/);
   });
 
   it("names an unknown metric and lists the registered ones", () => {

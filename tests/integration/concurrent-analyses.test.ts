@@ -51,7 +51,6 @@ describe("concurrent analyses in one process", () => {
     expect(mostLeases, "three leases on the one shared instance").toBe(3);
     for (const [i, s] of together.entries()) {
       expect(numericDifference(JSON.parse(s.sufficientStats!), JSON.parse(sequential[i]!.sufficientStats!)), IDS[i]).toBeNull();
-      expect(numericDifference(JSON.parse(s.results!), JSON.parse(sequential[i]!.results!)), IDS[i]).toBeNull();
     }
     expect(duckDbInstanceState(env.warehouse)).toEqual({ open: false, leases: 0 }); // closed when idle (0 ms here)
   });

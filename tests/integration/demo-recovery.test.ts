@@ -7,6 +7,7 @@ import { useTempEnvironment } from "../support/temp-env";
 
 const env = useTempEnvironment("recovery");
 const docs = new Map<string, ResultsDocument>();
+const stats = new Map<string, import("@/lib/analysis/sufficient-stats").SufficientStats>();
 
 beforeAll(async () => {
   const { migrate } = await import("@/lib/db/migrate");
@@ -23,8 +24,9 @@ beforeAll(async () => {
     const s = await runAnalysis(e.id);
     expect(s.status, s.error ?? "").toBe("succeeded");
     docs.set(e.id, await loadResultsDocument((await getExperiment(e.id))!));
+    stats.set(e.id, JSON.parse(s.sufficientStats!));
   }
-}, 180_000);
+}, 300_000);
 afterAll(() => env.cleanup());
 
 function lift(id: string, metric: string, variant: string) {
@@ -72,6 +74,39 @@ describe("the seeded demo recovers what was planted", () => {
     consistentWith(gamified, 0.1);
     consistentWith(lift("onboarding-three-arm", "shares", "gamified"), 0.1);
     expect(docs.get("onboarding-three-arm")!.users).toHaveLength(3);
+  });
+
+  it("order value +6% (add-ons at checkout): the average order value's CI excludes 0 and contains 6%; orders per user do not move", () => {
+    const aov = lift("checkout-upsell", "aov", "addons");
+    expect(docs.get("checkout-upsell")!.metrics.find((m) => m.key === "aov")!.statistic).toBe("ratio");
+    expect(aov.lo).toBeGreaterThan(0);
+    expect(aov.lo).toBeLessThan(0.06);
+    expect(aov.hi).toBeGreaterThan(0.06);
+    consistentWith(lift("checkout-upsell", "order_revenue", "addons"), 0.06);
+    consistentWith(lift("checkout-upsell", "orders", "addons"), 0);
+  });
+
+  it("order value +6%: the 90th percentile of single orders moves by about 6% too (bracket from the warehouse)", () => {
+    const p90 = stats.get("checkout-upsell")!.slices[0]!.metrics.find((m) => m.key === "order_value_p90")!;
+    expect(p90.type).toBe("quantile");
+    const q = (v: string) => (p90.data[v] as import("@/lib/analysis/sums").QuantileSummary).quantile;
+    const [c, t] = [q("control"), q("addons")];
+    const se = (x: typeof c) => (x.upper! - x.lower!) / (2 * x.bracketZ);
+    const relative = t.estimate! / c.estimate! - 1;
+    const seRelative = Math.sqrt(se(c) ** 2 + se(t) ** 2) / c.estimate!;
+    expect(Math.abs(relative - 0.06) / seRelative, `p90 ${c.estimate} → ${t.estimate}`).toBeLessThan(3.29);
+    expect(relative / seRelative).toBeGreaterThan(1.5); // and it is visibly up
+    expect(c.effectiveN!).toBeGreaterThan(1000);
+  });
+
+  it("the demo shows a ratio, a quantile, a retention and an orders metric", async () => {
+    const { loadCatalog } = await import("@/lib/metrics/registry");
+    const catalog = await loadCatalog();
+    const shown = [...docs.values()].flatMap((d) => d.metrics);
+    expect(shown.some((m) => m.statistic === "ratio")).toBe(true);
+    expect(shown.some((m) => m.statistic === "quantile")).toBe(true);
+    expect(shown.some((m) => { const def = catalog.metrics.get(m.key); return def?.kind === "events" && def.window?.fromDay === 7; })).toBe(true);
+    expect(shown.some((m) => { const def = catalog.metrics.get(m.key); return def?.kind === "events" && def.source === "orders"; })).toBe(true);
   });
 
   it("sample ratio mismatch is flagged only for the broken 52/48 split", () => {

@@ -56,7 +56,7 @@ describe("the final write of a run", () => {
       expect(s.status, s.error ?? "").toBe("succeeded");
       const stored = await prisma.snapshot.findUnique({ where: { id: s.id } });
       expect(stored).toMatchObject({ status: "succeeded", activeExperimentId: null });
-      expect(JSON.parse(stored!.results!).metrics.length).toBeGreaterThan(0);
+      expect(JSON.parse(stored!.sufficientStats!).slices[0].metrics.length).toBeGreaterThan(0);
     } finally {
       await released;
       await duck.close();

@@ -36,7 +36,7 @@ describe("snapshots", () => {
     expect(bad.status).toBe("failed");
     expect(bad.error).toMatch(/exposures_v2/);
     expect(bad.error).not.toMatch(/\n\s+at /); // a message, not a stack trace
-    expect(bad.results).toBeNull();
+    expect(bad.sufficientStats).toBeNull();
 
     const doc = await loadResultsDocument((await getExperiment("checkout-redesign"))!);
     expect(doc.snapshot?.id).toBe(good.id);
@@ -46,8 +46,59 @@ describe("snapshots", () => {
 
     // the good snapshot is untouched
     const again = await prisma.snapshot.findUnique({ where: { id: good.id } });
-    expect(again?.results).toBe(good.results);
+    expect(again?.sufficientStats).toBe(good.sufficientStats);
     expect(again?.status).toBe("succeeded");
+  });
+
+  it("one source of truth: every number comes from the stored sums, with the control of the analysis even after the experiment's control is edited", async () => {
+    const { runAnalysis } = await import("@/lib/analysis/run-analysis");
+    const { getExperiment } = await import("@/lib/analysis/store");
+    const { loadResultsDocument } = await import("@/lib/analysis/results-document");
+    const { listOverview } = await import("@/lib/analysis/overview");
+    const { prisma } = await import("@/lib/db");
+    const s = await runAnalysis("onboarding-three-arm");
+    expect(s.status).toBe("succeeded");
+    const stored = JSON.parse(s.sufficientStats!);
+    expect(stored.version).toBe(3);
+    expect(stored.control).toBe("control");
+    expect(stored.metrics.map((m: { key: string; type: string }) => `${m.key}:${m.type}`)).toEqual(["signups:proportion", "shares:proportion", "sessions:mean"]);
+    const before = await loadResultsDocument((await getExperiment("onboarding-three-arm"))!);
+
+    // someone edits the control afterwards: the snapshot's numbers must not change meaning
+    await prisma.experiment.update({ where: { id: "onboarding-three-arm" }, data: { controlVariant: "short" } });
+    const after = await loadResultsDocument((await getExperiment("onboarding-three-arm"))!);
+    expect(after.experiment.controlVariant).toBe("control");
+    expect(after.metrics).toEqual(before.metrics);
+    // and the list shows the very numbers the page shows
+    const line = (await listOverview()).find((o) => o.id === "onboarding-three-arm")!;
+    const signups = after.metrics.find((m) => m.key === "signups")!.variants.find((v) => v.id === "short")!;
+    expect(line.headline?.relative).toBe(signups.relative?.estimate);
+    expect(line.headline?.pValue).toBe(signups.pValue);
+    await prisma.experiment.update({ where: { id: "onboarding-three-arm" }, data: { controlVariant: "control" } });
+  });
+
+  it("snapshots stored before version 3 (both per-user sums, no definitions) are still read", async () => {
+    const { buildResultsDocument, metricDescriber } = await import("@/lib/analysis/results-document");
+    const { getExperiment } = await import("@/lib/analysis/store");
+    const { prisma } = await import("@/lib/db");
+    const v2 = {
+      version: 2,
+      excludedUsers: 3,
+      variants: [{ key: "control", weight: 1 }, { key: "treatment", weight: 1 }],
+      slices: [{
+        id: "all", dimension: "all", value: "all", users: { control: 1000, treatment: 1000 },
+        metrics: [{ key: "purchases", statistic: "proportion", data: {
+          control: { n: { sum: 130, sumSquares: 190 }, pct: { sum: 100 } },
+          treatment: { n: { sum: 150, sumSquares: 220 }, pct: { sum: 120 } },
+        } }],
+      }],
+    };
+    const row = await prisma.snapshot.create({ data: { experimentId: "checkout-redesign", status: "succeeded", warehouse: "duckdb", sufficientStats: JSON.stringify(v2), finishedAt: new Date() } });
+    const doc = buildResultsDocument((await getExperiment("checkout-redesign"))!, row, row, undefined, "all", await metricDescriber());
+    const m = doc.metrics[0]!;
+    expect(m.name).toBe("Purchase conversion"); // named from the current definitions
+    expect(m.variants.map((v) => v.mean)).toEqual([0.1, 0.12]); // the proportion from pct, not the counts
+    await prisma.snapshot.delete({ where: { id: row.id } });
   });
 
   it("an experiment naming an unregistered metric fails with a clear message", async () => {

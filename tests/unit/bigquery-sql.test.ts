@@ -1,25 +1,26 @@
 /**
- * Every statement an analysis runs on BigQuery (analysisStatements: the aggregates of
- * buildAnalysisQuery, and the cumulative time series by exposure and calendar day) parses with a BigQuery grammar
- * (node-sql-parser, database "bigquery"), binds exactly the parameters it uses, names only
- * CTEs or fully-qualified backquoted tables, and prunes partitions: each scan of `events`
- * (and of the exposure table) carries an `event_date BETWEEN CAST(@a AS DATE) AND CAST(@b AS DATE)`
- * conjunct in the WHERE of the SELECT that scans it.
+ * Every statement an analysis runs on BigQuery (the aggregates, one per quantile metric, and the
+ * cumulative time series) parses with a BigQuery grammar (node-sql-parser, database "bigquery"),
+ * for every metric type and source, binds exactly the parameters it uses, names only CTEs or
+ * fully-qualified backquoted tables, and prunes partitions: each scan of a source table (events,
+ * orders) and of the exposure table carries a `<date column> BETWEEN CAST(@a AS DATE) AND
+ * CAST(@b AS DATE)` conjunct in the WHERE of the SELECT that scans it.
  *
  * The aggregates statement groups by the variant and every segment column (the slices are sums
- * of those cells, added up in toSufficientStats); that GROUP BY is checked on the parsed tree.
+ * of those cells, added up in code); that GROUP BY is checked on the parsed tree.
  */
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { Parser } from "node-sql-parser";
-import { buildAnalysisQuery } from "@/lib/analysis/sql/analysis-sql";
-import { analysisStatements } from "@/lib/analysis/sql/statements";
-import type { AnalysisPlan } from "@/lib/analysis/sql/analysis-plan";
-import { allMetrics } from "@/lib/metrics/registry";
-import type { MetricDefinition } from "@/lib/metrics/define";
+import { buildAggregates } from "@/lib/analysis/statements/aggregates";
+import { analysisStatements, statementList, type Statement } from "@/lib/analysis/statements";
+import type { AnalysisPlan } from "@/lib/analysis/analysis-plan";
+import type { MetricCatalog } from "@/lib/metrics/catalog";
+import { defineEventMetric, defineRatioMetric, type MetricDefinition } from "@/lib/metrics/define";
 import { DEFAULT_SEGMENT_LIMIT, SEGMENT_DIMENSIONS, type SegmentDimension } from "@/lib/analysis/segments";
 import { bigqueryDialect, duckdbDialect } from "@/lib/warehouse/dialect";
 import type { SqlParams } from "@/lib/warehouse/types";
 import { activeDaysSql } from "../support/active-days-sql";
+import { repoCatalogWith } from "../support/test-catalog";
 
 const PROJECT = "acme-analytics";
 const DATASET = "product_events";
@@ -115,8 +116,8 @@ interface RangeScan {
   range: [string, string] | null;
 }
 
-/** Every scan of a real (non-CTE) table, with the event_date BETWEEN range that restricts it, if any. */
-function scans(ast: Node, tableSuffix: string): RangeScan[] {
+/** Every scan of a real (non-CTE) table, with the `<dateColumn> BETWEEN` range that restricts it, if any. */
+function scans(ast: Node, tableSuffix: string, dateColumn = "event_date"): RangeScan[] {
   const out: RangeScan[] = [];
   for (const s of selects(ast)) {
     for (const item of s.from ?? []) {
@@ -126,7 +127,7 @@ function scans(ast: Node, tableSuffix: string): RangeScan[] {
       for (const c of conjuncts(s.where)) {
         if (c.type !== "binary_expr" || String(c.operator).toUpperCase() !== "BETWEEN") continue;
         const left = c.left as Node;
-        if (left?.type !== "column_ref" || columnName(left) !== "event_date") continue;
+        if (left?.type !== "column_ref" || columnName(left) !== dateColumn) continue;
         const qualifier = left.table as string | null;
         if (qualifier !== alias && !(qualifier === null && (s.from ?? []).length === 1)) continue;
         const bounds = ((c.right as Node)?.value as unknown[] | undefined) ?? [];
@@ -159,13 +160,22 @@ function finalGroupBy(ast: unknown): string[] {
   return columns.map((c) => (typeof c.column === "string" ? c.column : String((c.column as { expr?: { value?: unknown } })?.expr?.value ?? "?")));
 }
 
+/** The tables an analysis may read, with their partition columns. */
+const SOURCES = [
+  { table: "events", date: "event_date" },
+  { table: "orders", date: "order_date" },
+];
+
 /**
- * Everything the test asserts about one generated statement. `lookbackDays`: how far before the
- * start the events scan must reach (the CUPED covariate window; 0 for statements without one).
+ * Everything the test asserts about one generated statement: it parses, names only CTEs and
+ * qualified tables, binds exactly its parameters, and every scan of a source or the exposure table
+ * carries its partition range: from at most the analysis start (at least the start minus the CUPED
+ * lookback) to the analysis end.
  */
-function checkStatement(sql: string, params: SqlParams, plan: AnalysisPlan, lookbackDays = plan.covariateLookbackDays): void {
+function checkStatement(st: Pick<Statement, "sql" | "params" | "kind">, plan: AnalysisPlan): void {
+  const { sql, params } = st;
   const ast = parse(sql);
-  if (/^-- aggregates|^WITH[\s\S]*\bexcluded_users\b/.test(sql)) {
+  if (st.kind === "aggregates") {
     expect(finalGroupBy(ast), "GROUP BY the variant and every segment column").toEqual(["variant", ...plan.segments.map((dim) => `seg_${dim}`)]);
   }
 
@@ -181,18 +191,21 @@ function checkStatement(sql: string, params: SqlParams, plan: AnalysisPlan, look
     }
   }
 
-  // parameters: exactly the bound ones, all @named
-  expect(paramsUsed(ast)).toEqual(new Set(Object.keys(params)));
-  expect(sql).not.toMatch(/\$[A-Za-z_]/);
-
-  // partition pruning on events: every scan, with the covariate lookback and analysis end as bounds
-  const eventScans = scans(ast, "events");
-  expect(eventScans.length, "the statement scans events").toBeGreaterThan(0);
-  for (const scan of eventScans) {
-    expect(scan.range, `scan of ${scan.table} AS ${scan.alias} has an event_date BETWEEN range`).not.toBeNull();
-    const [from, to] = scan.range ?? ["", ""];
-    expect(params[from]).toBe(shiftDays(plan.startDate, -lookbackDays));
-    expect(params[to]).toBe(plan.endDate);
+  // partition pruning on every source scan
+  let sourceScans = 0;
+  for (const source of SOURCES) {
+    for (const scan of scans(ast, source.table, source.date)) {
+      sourceScans++;
+      expect(scan.range, `scan of ${scan.table} AS ${scan.alias} has a ${source.date} BETWEEN range`).not.toBeNull();
+      const [from, to] = scan.range ?? ["", ""];
+      expect(String(params[from]) >= shiftDays(plan.startDate, -plan.covariateLookbackDays), `${scan.table} from ${String(params[from])}`).toBe(true);
+      expect(String(params[from]) <= plan.startDate, `${scan.table} from ${String(params[from])}`).toBe(true);
+      expect(params[to]).toBe(plan.endDate);
+    }
+  }
+  // (an aggregates statement of quantile metrics alone only counts users)
+  if (st.kind !== "aggregates" || plan.metrics.some((m) => !(m.kind === "events" && m.statistic === "quantile"))) {
+    expect(sourceScans, "the statement scans a source").toBeGreaterThan(0);
   }
   // and on the exposure table
   const exposureScans = scans(ast, plan.exposureTable);
@@ -200,6 +213,10 @@ function checkStatement(sql: string, params: SqlParams, plan: AnalysisPlan, look
   const [eFrom, eTo] = exposureScans[0]?.range ?? ["", ""];
   expect(params[eFrom]).toBe(plan.startDate);
   expect(params[eTo]).toBe(plan.endDate);
+
+  // parameters: exactly the bound ones, all @named
+  expect(paramsUsed(ast)).toEqual(new Set(Object.keys(params)));
+  expect(sql).not.toMatch(/\$[A-Za-z_]/);
 }
 
 function shiftDays(date: string, days: number): string {
@@ -208,12 +225,31 @@ function shiftDays(date: string, days: number): string {
   return d.toISOString().slice(0, 10);
 }
 
-function planFor(
-  metrics: MetricDefinition[],
-  covariateLookbackDays: number,
-  windowDays: number | null,
-  segments: SegmentDimension[] = [],
-): AnalysisPlan {
+let catalog: MetricCatalog;
+let all: MetricDefinition[];
+
+/** Test-only metrics beside the repository's, so every type and option is generated. */
+const extra = [
+  defineEventMetric({ key: "cart_within_72h", name: "c", statistic: "proportion", events: ["add_to_cart"], aggregate: "count", window: { fromHours: 1, toHours: 73 } }),
+  defineEventMetric({ key: "searches_after_day_2", name: "s2", statistic: "mean", events: ["search"], aggregate: "count", window: { fromDay: 2 } }),
+  defineEventMetric({ key: "order_days", name: "od", statistic: "mean", source: "orders", aggregate: "days", window: { toDay: 10 } }),
+  defineEventMetric({ key: "non_welcome_revenue", name: "nw", statistic: "mean", source: "orders", aggregate: "sum", column: "amount",
+    where: [{ column: "coupon", op: "not in", value: ["WELCOME10", "X"] }, { column: "platform", op: "is not null" }],
+    capping: { upper: { type: "percentile", value: 0.95 }, lower: { type: "absolute", value: 1 } } }),
+  defineRatioMetric({ key: "order_revenue_per_session", name: "rps", numerator: "order_revenue", denominator: "sessions" }),
+  defineRatioMetric({ key: "carts_per_retained", name: "cpr", numerator: "add_to_cart", denominator: "d7_retained" }),
+  defineEventMetric({ key: "sessions_p50", name: "q1", statistic: "quantile", quantile: 0.5, events: ["session_start"], aggregate: "count" }),
+  defineEventMetric({ key: "revenue_p90_buyers", name: "q2", statistic: "quantile", quantile: 0.9, events: ["purchase"], aggregate: "sum", ignoreZeros: true }),
+  defineEventMetric({ key: "order_value_p50_week", name: "q4", statistic: "quantile", quantile: 0.5, level: "event", source: "orders", aggregate: "sum",
+    column: "amount", window: { toDay: 7 } }),
+];
+
+beforeAll(async () => {
+  catalog = await repoCatalogWith([activeDaysSql, ...extra]);
+  all = [...catalog.metrics.values()];
+});
+
+function planFor(metrics: MetricDefinition[], covariateLookbackDays: number, windowDays: number | null, segments: SegmentDimension[] = []): AnalysisPlan {
   return {
     segments,
     segmentLimit: DEFAULT_SEGMENT_LIMIT,
@@ -224,39 +260,50 @@ function planFor(
     endDate: "2024-03-28",
     windowDays,
     metrics,
+    catalog,
     covariateLookbackDays,
   };
 }
 
-const all = [...allMetrics(), activeDaysSql];
-const metricSets: Array<[string, MetricDefinition[]]> = [
-  ["all metrics", all],
-  ["event metrics only", all.filter((m) => m.kind === "events")],
-  ["SQL metrics only", all.filter((m) => m.kind === "sql")],
-  ...all.map((m): [string, MetricDefinition[]] => [m.key, [m]]),
-];
+const isQuantile = (m: MetricDefinition) => m.kind === "events" && m.statistic === "quantile";
 // 60 days of lookback make distinct-day bitmasks span two words
 const variantsOfPlan = [0, 14, 60].flatMap((lookback) => [null, 7].map((window) => ({ lookback, window })));
 const segmentSets: SegmentDimension[][] = [[...SEGMENT_DIMENSIONS], ...SEGMENT_DIMENSIONS.map((d) => [d])];
 
 describe("generated BigQuery SQL", () => {
-  it("has metric sets to check", () => {
-    expect(all.length).toBeGreaterThan(0);
-    expect(metricSets.every(([, ms]) => ms.length > 0)).toBe(true);
+  it("has every kind of metric to check", () => {
+    const kinds = new Set(all.map((m) => (m.kind === "events" ? `${m.statistic}${m.level === "event" ? "/event" : ""}:${m.source ?? "events"}` : m.kind)));
+    for (const k of ["mean:events", "proportion:events", "mean:orders", "proportion:orders", "quantile:events", "quantile/event:orders", "ratio", "sql"]) expect(kinds).toContain(k);
+    expect(all.some((m) => m.kind === "events" && m.window)).toBe(true);
+    expect(all.some((m) => m.kind === "events" && m.where)).toBe(true);
   });
 
-  describe.each(metricSets)("%s", (_name, metrics) => {
-    it.each(variantsOfPlan)("parses and prunes partitions (lookback $lookback, window $window)", ({ lookback, window }) => {
+  const sets = () => [
+    ["all metrics", all],
+    ["events source only", all.filter((m) => m.kind === "events" && (m.source ?? "events") === "events")],
+    ["orders source only", all.filter((m) => m.kind === "events" && m.source === "orders")],
+    ["quantiles only", all.filter(isQuantile)],
+    ["SQL metrics only", all.filter((m) => m.kind === "sql")],
+    ...all.map((m): [string, MetricDefinition[]] => [m.key, [m]]),
+  ] as [string, MetricDefinition[]][];
+
+  it.each(variantsOfPlan)("every statement of every metric set parses and prunes partitions (lookback $lookback, window $window)", ({ lookback, window }) => {
+    let statements = 0;
+    for (const [name, metrics] of sets()) {
       const plan = planFor(metrics, lookback, window);
-      const statements = analysisStatements(plan, dialect);
-      expect(statements[0]?.kind).toBe("aggregates");
-      expect(statements[0]?.sql).toBe(buildAnalysisQuery(plan, dialect).sql);
-      const drawn = metrics.some((m) => m.kind === "events" && m.aggregate !== "days");
-      expect(statements.map((st) => st.kind)).toEqual(drawn ? ["aggregates", "timeseries"] : ["aggregates"]);
-      for (const st of statements) {
-        checkStatement(st.sql, st.params, plan, st.kind === "aggregates" ? plan.covariateLookbackDays : 0);
+      const planned = analysisStatements(plan, dialect);
+      expect(planned.aggregates.sql, name).toBe(buildAggregates(plan, dialect).sql);
+      expect(planned.quantiles, name).toHaveLength(metrics.filter(isQuantile).length);
+      for (const st of statementList(planned)) {
+        try {
+          checkStatement(st, plan);
+        } catch (err) {
+          throw new Error(`${name} / ${st.name}: ${(err as Error).message}`);
+        }
+        statements++;
       }
-    });
+    }
+    expect(statements).toBeGreaterThan(all.length);
   });
 });
 
@@ -264,24 +311,22 @@ describe("generated BigQuery SQL with segments", () => {
   describe.each(segmentSets.map((segs) => [segs.join("+"), segs] as const))("%s", (_name, segments) => {
     it.each(variantsOfPlan)("parses and prunes partitions (lookback $lookback, window $window)", ({ lookback, window }) => {
       const plan = planFor(all, lookback, window, [...segments]);
-      for (const st of analysisStatements(plan, dialect)) {
+      for (const st of statementList(analysisStatements(plan, dialect))) {
         // the time series are computed for the whole population only
-        const stPlan = st.kind === "aggregates" ? plan : { ...plan, segments: [] };
-        checkStatement(st.sql, st.params, stPlan, st.kind === "aggregates" ? plan.covariateLookbackDays : 0);
+        checkStatement(st, st.kind === "timeseries" ? { ...plan, segments: [] } : plan);
       }
     });
   });
-
 });
 
 describe("percentile caps", () => {
   it("BigQuery gets the percentile as a literal (PERCENTILE_CONT wants one); DuckDB binds it", () => {
     const plan = planFor(all, 14, null);
-    const bq = buildAnalysisQuery(plan, dialect);
-    expect(bq.sql).toContain("PERCENTILE_CONT(NULLIF(y_revenue, 0), 0.99) OVER ()");
-    expect(Object.keys(bq.params).some((k) => k.startsWith("cap_"))).toBe(false);
-    const duck = buildAnalysisQuery(plan, duckdbDialect);
-    expect(duck.sql).toContain("quantile_cont(NULLIF(y_revenue, 0), CAST($cap_revenue_upper AS DOUBLE)) OVER ()");
+    const bq = buildAggregates(plan, dialect);
+    expect(bq.sql).toContain("PERCENTILE_CONT(NULLIF(revenue__value, 0), 0.99) OVER ()");
+    expect(Object.keys(bq.params).some((k) => k.startsWith("cap_") && k.endsWith("_upper"))).toBe(false);
+    const duck = buildAggregates(plan, duckdbDialect);
+    expect(duck.sql).toContain("quantile_cont(NULLIF(revenue__value, 0), CAST($cap_revenue_upper AS DOUBLE)) OVER ()");
     expect(duck.params.cap_revenue_upper).toBe(0.99);
   });
 
@@ -292,53 +337,61 @@ describe("percentile caps", () => {
 });
 
 describe("the checks themselves can fail", () => {
-  const plan = planFor(all, 14, 7);
-  const { sql, params } = buildAnalysisQuery(plan, dialect);
+  const statement = () => buildAggregates(planFor(all, 14, 7), dialect);
 
   it("the BigQuery grammar rejects the DuckDB rendering of the same analysis", () => {
-    const duck = buildAnalysisQuery(plan, duckdbDialect);
+    const duck = buildAggregates(planFor(all, 14, 7), duckdbDialect);
     expect(() => parse(duck.sql)).toThrow();
   });
 
   it("the BigQuery grammar rejects broken SQL", () => {
+    const { sql } = statement();
     const broken = sql.replace(/\nGROUP BY /, "\nGROUP ");
     expect(broken).not.toBe(sql);
     expect(() => parse(broken)).toThrow();
   });
 
   it("an events scan without its event_date range is caught", () => {
-    const pruned = sql.replace(
-      /WHERE e\.event_date BETWEEN CAST\(@events_from AS DATE\) AND CAST\(@events_to AS DATE\)\n\s+AND /,
-      "WHERE ",
-    );
-    expect(pruned).not.toBe(sql);
-    expect(() => checkStatement(pruned, params, plan)).toThrow(/event_date BETWEEN range/);
+    const st = statement();
+    const pruned = st.sql.replace(/WHERE s\.event_date BETWEEN CAST\(@events_from AS DATE\) AND CAST\(@events_to AS DATE\)\n\s+AND /, "WHERE ");
+    expect(pruned).not.toBe(st.sql);
+    expect(() => checkStatement({ ...st, sql: pruned }, planFor(all, 14, 7))).toThrow(/event_date BETWEEN range/);
+  });
+
+  it("an orders scan without its order_date range is caught", () => {
+    const st = statement();
+    const pruned = st.sql.replace(/WHERE s\.order_date BETWEEN CAST\(@orders_from AS DATE\) AND CAST\(@orders_to AS DATE\)\n\s+AND /, "WHERE ");
+    expect(pruned).not.toBe(st.sql);
+    expect(() => checkStatement({ ...st, sql: pruned }, planFor(all, 14, 7))).toThrow(/order_date BETWEEN range/);
   });
 
   it("a range that is OR-ed (cannot prune) is caught", () => {
-    const ored = sql.replace(
-      "WHERE e.event_date BETWEEN CAST(@events_from AS DATE) AND CAST(@events_to AS DATE)",
-      "WHERE (e.event_date BETWEEN CAST(@events_from AS DATE) AND CAST(@events_to AS DATE) OR TRUE)",
+    const st = statement();
+    const ored = st.sql.replace(
+      "WHERE s.event_date BETWEEN CAST(@events_from AS DATE) AND CAST(@events_to AS DATE)",
+      "WHERE (s.event_date BETWEEN CAST(@events_from AS DATE) AND CAST(@events_to AS DATE) OR TRUE)",
     );
-    expect(ored).not.toBe(sql);
-    expect(() => checkStatement(ored, params, plan)).toThrow(/event_date BETWEEN range/);
+    expect(ored).not.toBe(st.sql);
+    expect(() => checkStatement({ ...st, sql: ored }, planFor(all, 14, 7))).toThrow(/event_date BETWEEN range/);
   });
 
   it("an unqualified table is caught", () => {
-    const bare = sql.replace(`\`${PROJECT}.${DATASET}.events\``, "events");
-    expect(() => checkStatement(bare, params, plan)).toThrow(/fully qualified/);
+    const st = statement();
+    const bare = st.sql.replace(`\`${PROJECT}.${DATASET}.events\``, "events");
+    expect(() => checkStatement({ ...st, sql: bare }, planFor(all, 14, 7))).toThrow(/fully qualified/);
   });
 
   it("a GROUP BY that misses a segment column is caught", () => {
     const segPlan = planFor(all, 0, null, ["platform", "country"]);
-    const q = buildAnalysisQuery(segPlan, dialect);
+    const q = buildAggregates(segPlan, dialect);
     const wrong = q.sql.replace(/\nGROUP BY ([a-z_]+)\.variant, ([a-z_]+)\.seg_platform, ([a-z_]+)\.seg_country\n/, "\nGROUP BY $1.variant, $2.seg_platform, $3.seg_platform\n");
     expect(wrong).not.toBe(q.sql);
-    expect(() => checkStatement(wrong, q.params, segPlan)).toThrow(/GROUP BY the variant/);
+    expect(() => checkStatement({ ...q, sql: wrong }, segPlan)).toThrow(/GROUP BY the variant/);
   });
 
   it("a parameter used but not bound is caught", () => {
-    const { events_to: _dropped, ...fewer } = params;
-    expect(() => checkStatement(sql, fewer, plan)).toThrow();
+    const st = statement();
+    const { events_to: _dropped, ...fewer } = st.params;
+    expect(() => checkStatement({ ...st, params: fewer }, planFor(all, 14, 7))).toThrow();
   });
 });

@@ -3,8 +3,8 @@ import { latestEndDate } from "@/lib/analysis/experiment-rules";
 import { planFor } from "@/lib/analysis/plan";
 import type { ExperimentWithParts } from "@/lib/analysis/experiments";
 import { capText, MAX_STORED_ERROR_CHARS, MAX_STORED_SQL_CHARS, storedError, storedSql } from "@/lib/analysis/snapshot-limits";
-import { analysisStatements, formatStatements } from "@/lib/analysis/sql/statements";
-import { allMetrics } from "@/lib/metrics/registry";
+import { analysisStatements, formatStatements, statementList } from "@/lib/analysis/statements";
+import { loadCatalog } from "@/lib/metrics/registry";
 import { bigqueryDialect, duckdbDialect } from "@/lib/warehouse/dialect";
 
 describe("snapshot limits", () => {
@@ -25,11 +25,12 @@ describe("snapshot limits", () => {
     expect(capText(text, 11, () => "…")).toBe("a".repeat(9) + "😀…");
   });
 
-  it("the largest analysis the rules allow stores its SQL whole", () => {
+  it("the largest analysis the rules allow stores its SQL whole", async () => {
+    const catalog = await loadCatalog();
     const start = "2026-01-01";
     const now = new Date();
     const variants = Array.from({ length: 10 }, (_, i) => ({ id: i, experimentId: "big", key: `v${i}`, name: `V${i}`, weight: 1, position: i }));
-    const metrics = allMetrics().map((m, i) => ({ id: i, experimentId: "big", metricKey: m.key, role: "secondary", position: i }));
+    const metrics = [...catalog.metrics.values()].map((m, i) => ({ id: i, experimentId: "big", metricKey: m.key, role: "secondary", position: i }));
     const exp: ExperimentWithParts = {
       id: "big",
       name: "big",
@@ -48,9 +49,9 @@ describe("snapshot limits", () => {
       variants,
       metrics,
     };
-    const plan = planFor(exp);
+    const plan = planFor(exp, catalog);
     for (const dialect of [duckdbDialect, bigqueryDialect({ projectId: "acme", dataset: "product" })]) {
-      const sql = formatStatements(analysisStatements(plan, dialect), false);
+      const sql = formatStatements(statementList(analysisStatements(plan, dialect)), false);
       expect(sql.length).toBeGreaterThan(1000);
       expect(sql.length).toBeLessThan(MAX_STORED_SQL_CHARS / 4);
       expect(storedSql(sql)).toBe(sql);

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { planFor } from "@/lib/analysis/plan";
 import type { ExperimentWithParts } from "@/lib/analysis/experiments";
 import { commentText } from "@/lib/analysis/sql-comment";
-import { analysisStatements, formatStatements } from "@/lib/analysis/sql/statements";
+import { analysisStatements, formatStatements, statementList } from "@/lib/analysis/statements";
+import { loadCatalog } from "@/lib/metrics/registry";
 import { duckdbDialect } from "@/lib/warehouse/dialect";
 
 // Every way a line can end for some reader of the script: SQL engines, editors, terminals.
@@ -41,10 +42,10 @@ describe("SQL comments", () => {
     expect(commentText("x").split(LINE_BREAK)).toHaveLength(1);
   });
 
-  it("a stored value with line breaks stays inside the parameter comments of `analyze --sql`", () => {
+  it("a stored value with line breaks stays inside the parameter comments of `analyze --sql`", async () => {
     // only possible by writing the database directly; the SQL binds it, the header prints it
     const key = "k\u2028DROP TABLE events;\u2029\rDELETE FROM users;";
-    const script = formatStatements(analysisStatements(planFor(experiment("probe", key)), duckdbDialect), true);
+    const script = formatStatements(statementList(analysisStatements(planFor(experiment("probe", key), await loadCatalog()), duckdbDialect)), true);
     const lines = script.split(LINE_BREAK);
     const injected = lines.filter((l) => /DROP TABLE|DELETE FROM/.test(l));
     expect(injected.length).toBeGreaterThan(0);

@@ -115,13 +115,13 @@ function TooltipBody({
           <tr>
             <th scope="row">{p.controlName} mean</th>
             <td>
-              {formatMean(p.controlMean, p.statistic)} (n = {formatInteger(p.controlN)})
+              {formatMean(p.controlMean, p.statistic, p.unit)} (n = {formatInteger(p.controlN)})
             </td>
           </tr>
           <tr>
             <th scope="row">{p.variantName} mean</th>
             <td>
-              {formatMean(p.variantMean, p.statistic)} (n = {formatInteger(p.variantN)})
+              {formatMean(p.variantMean, p.statistic, p.unit)} (n = {formatInteger(p.variantN)})
             </td>
           </tr>
           <tr>

@@ -1,5 +1,5 @@
 import Link from "next/link";
-import type { SnapshotRow } from "@/lib/analysis/snapshots";
+import type { SnapshotRow } from "@/lib/analysis/store";
 import { formatBytes, formatDuration, formatInteger } from "@/lib/format";
 import { LocalTime } from "@/app/components/local-time";
 import { scrubInternals } from "@/lib/public-error";

@@ -66,10 +66,10 @@ export function MetricTable({
             <tr>
               <th scope="col">Variant</th>
               <th scope="col" className="num">
-                Control mean
+                Control {first.valueLabel}
               </th>
               <th scope="col" className="num">
-                Variant mean
+                Variant {first.valueLabel}
               </th>
               {lifts.map((l) => (
                 <th scope="col" key={l.head} className="num">
@@ -101,8 +101,8 @@ export function MetricTable({
                     n {formatInteger(r.variantN)} / {formatInteger(r.controlN)}
                   </div>
                 </th>
-                <td className="num">{formatMean(r.controlMean, r.statistic)}</td>
-                <td className="num">{formatMean(r.variantMean, r.statistic)}</td>
+                <td className="num">{formatMean(r.controlMean, r.statistic, r.unit)}</td>
+                <td className="num">{formatMean(r.variantMean, r.statistic, r.unit)}</td>
                 {lifts.map((l) => (
                   <td key={l.head} className={`num ${l.cls}`}>
                     {l.cell(r)}

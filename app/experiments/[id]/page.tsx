@@ -2,8 +2,8 @@ import { routeParam } from "@/app/route-param";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { getExperiment } from "@/lib/analysis/experiments";
-import { snapshotHistory } from "@/lib/analysis/snapshots";
-import { displayFromParams, viewFromParams } from "@/lib/analysis/view-params";
+import { snapshotHistory } from "@/lib/analysis/store";
+import { displayFromParams, viewFromParams } from "@/lib/ui/view-params";
 import { bytesText } from "@/lib/ui/export";
 import { formatDuration, formatInteger, formatLift, formatPercent, formatPLabel } from "@/lib/format";
 import {

@@ -2,7 +2,7 @@
 
 import { useId, useMemo, useState } from "react";
 import { Area, CartesianGrid, ComposedChart, Line, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import { PARAM_KEYS } from "@/lib/analysis/view-params";
+import { PARAM_KEYS } from "@/lib/ui/view-params";
 import { formatInteger, formatPercent } from "@/lib/format";
 import { timeseriesCsv, type LegendItem } from "@/lib/ui/export";
 import { OKABE_ITO, seriesColor } from "@/lib/ui/palette";

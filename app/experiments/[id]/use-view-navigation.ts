@@ -3,7 +3,7 @@
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useOptimistic, useTransition } from "react";
 import type { ViewOptions } from "@/lib/analysis/stats-request";
-import { searchFromView, stateFromSearch, type DisplayOptions } from "@/lib/analysis/view-params";
+import { searchFromView, stateFromSearch, type DisplayOptions } from "@/lib/ui/view-params";
 
 export interface ViewState {
   view: ViewOptions;

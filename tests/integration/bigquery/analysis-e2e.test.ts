@@ -4,17 +4,20 @@
  * which answers with canned aggregate rows.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildAnalysisQuery } from "@/lib/analysis/sql/analysis-sql";
-import type { AnalysisPlan } from "@/lib/analysis/sql/analysis-plan";
+import { buildAggregates } from "@/lib/analysis/statements/aggregates";
+import type { AnalysisPlan } from "@/lib/analysis/analysis-plan";
 import { DEFAULT_SEGMENT_LIMIT, type SegmentDimension } from "@/lib/analysis/segments";
-import { allMetrics } from "@/lib/metrics/registry";
+import type { MetricCatalog } from "@/lib/metrics/catalog";
+import { repoCatalogWith } from "../../support/test-catalog";
 import { BigQueryWarehouse } from "@/lib/warehouse/bigquery";
 import { FakeBigQuery, type FakeField } from "../../support/fake-bigquery";
 
 let fake: FakeBigQuery;
+let catalog: MetricCatalog;
 const savedEmulatorHost = process.env.BIGQUERY_EMULATOR_HOST;
 
 beforeAll(async () => {
+  catalog = await repoCatalogWith();
   delete process.env.BIGQUERY_EMULATOR_HOST;
   fake = await FakeBigQuery.start("acme-analytics");
 });
@@ -43,27 +46,31 @@ describe.each<{ covariateLookbackDays: number; windowDays: number | null; segmen
   { covariateLookbackDays: 0, windowDays: null, segments: [] },
   { covariateLookbackDays: 14, windowDays: 7, segments: ["platform", "country", "user_type"] },
 ])("analysis query on BigQuery (lookback $covariateLookbackDays, window $windowDays, segments $segments)", ({ covariateLookbackDays, windowDays, segments }) => {
-  const plan: AnalysisPlan = {
+  const plan = (): AnalysisPlan => ({
     experimentKey: "checkout_redesign",
     exposureTable: "exposures",
     variants: ["control", "treatment"],
     startDate: "2024-03-01",
     endDate: "2024-03-28",
     windowDays,
-    metrics: [...allMetrics()],
+    // every metric the aggregates report: means, proportions, ratios, on events and orders
+    metrics: [...catalog.metrics.values()].filter((m) => !(m.kind === "events" && m.statistic === "quantile")),
+    catalog,
     covariateLookbackDays,
     segments,
     segmentLimit: DEFAULT_SEGMENT_LIMIT,
-  };
+  });
 
   it("sends the fully-qualified, @-parameterised statement with every parameter, and decodes the aggregates", async () => {
     fake.reset({ dryRunBytes: 3_500_000_000 });
     const wh = new BigQueryWarehouse(fake.config({ dataset: "product_events", maxBytes: 50_000_000_000, location: "US" }));
-    const { sql, params } = buildAnalysisQuery(plan, wh.dialect);
+    const statement = buildAggregates(plan(), wh.dialect);
+    const { sql, params } = statement;
 
     // canned aggregate rows: one per variant, every output column of the statement
     const columns = outputColumns(sql);
-    expect(columns).toEqual(expect.arrayContaining(["variant", "users", "excluded_users", "n_revenue_sum"]));
+    expect(columns).toEqual(statement.columns.map((c) => c.name));
+    expect(columns).toEqual(expect.arrayContaining(["variant", "users", "excluded_users", "revenue__sum", "aov__dsum", "order_revenue__sum"]));
     for (const dim of segments) expect(columns).toContain(`seg_${dim}`);
     const stringColumn = (c: string) => c === "variant" || c.startsWith("seg_");
     const intColumn = (c: string) => c === "users" || c === "excluded_users";
@@ -77,7 +84,7 @@ describe.each<{ covariateLookbackDays: number; windowDays: number | null; segmen
       );
     fake.script.result = { fields, rows: [cannedRow("control", 5012), cannedRow("treatment", 4988)] };
 
-    const result = await wh.query(sql, params, { labels: { experiment: plan.experimentKey, app: "experiment-results" } });
+    const result = await wh.query(sql, params, { labels: { experiment: plan().experimentKey, app: "experiment-results" } });
 
     // what reached "BigQuery"
     const [dry] = fake.requestsTo("jobs.insert.dryRun");
@@ -87,6 +94,7 @@ describe.each<{ covariateLookbackDays: number; windowDays: number | null; segmen
     expect(dry?.body?.configuration?.query?.query).toBe(sql);
     expect(sentSql).toContain("`acme-analytics.product_events.events`");
     expect(sentSql).toContain("`acme-analytics.product_events.exposures`");
+    expect(sentSql).toContain("`acme-analytics.product_events.orders`");
     // every table after FROM/JOIN is a CTE of the statement or a fully-qualified backquoted table
     const ctes = new Set([...sentSql.matchAll(/(?:WITH|,)\s*\n?([a-z_][a-z0-9_]*) AS \(/g)].map((m) => m[1]));
     for (const m of sentSql.matchAll(/\b(?:FROM|JOIN)\s+([^\s()]+)/g)) {
@@ -131,8 +139,16 @@ describe.each<{ covariateLookbackDays: number; windowDays: number | null; segmen
       ["control", 5012, 12],
       ["treatment", 4988, 12],
     ]);
-    const revenueSum = columns.indexOf("n_revenue_sum");
-    expect(result.rows[1]?.n_revenue_sum).toBe(Number(`${revenueSum}.5`));
+    const revenueSum = columns.indexOf("revenue__sum");
+    expect(result.rows[1]?.revenue__sum).toBe(Number(`${revenueSum}.5`));
     expect(result.stats.jobId).toBe(job?.body?.jobReference?.jobId);
+
+    // and the statement's own decoder reads BigQuery's rows into typed sums
+    const decoded = statement.decode(result.rows);
+    expect(decoded.excludedUsers).toBe(12);
+    expect(decoded.cells.map((c) => c.users)).toEqual([5012, 4988]);
+    const aov = decoded.cells[1]!.metrics.aov!;
+    expect(aov.type).toBe("ratio");
+    expect(aov.type === "ratio" && aov.denominatorSum).toBe(Number(`${columns.indexOf("aov__dsum")}.5`));
   });
 });

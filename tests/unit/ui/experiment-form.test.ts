@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { emptyFormValues, validateExperimentForm, type ExperimentFormValues } from "@/lib/analysis/experiment-form";
+import { emptyFormValues, validateExperimentForm, type ExperimentFormValues } from "@/lib/ui/experiment-form";
 
 const metricKeys = ["purchases", "sessions"];
 

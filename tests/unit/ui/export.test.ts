@@ -58,6 +58,8 @@ const row = (metricKey: string, variantKey: string): ResultRow => ({
   description: "",
   role: "primary",
   statistic: "mean",
+  valueLabel: "mean",
+  unit: "count",
   higherIsBetter: true,
   variantKey,
   variantName: variantKey,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ResultsDocument } from "@/lib/analysis/results-document";
-import { DEFAULT_DISPLAY } from "@/lib/analysis/view-params";
+import { DEFAULT_DISPLAY } from "@/lib/ui/view-params";
 import { allRows, levelPercent, pValueHeader, verdictOf, visibleRows } from "@/lib/ui/results-view";
 
 const interval = (estimate: number, ciLow: number, ciHigh: number) => ({ estimate, ciLow, ciHigh });

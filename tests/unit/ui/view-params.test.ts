@@ -7,7 +7,7 @@ import {
   searchFromView,
   stateFromSearch,
   viewFromParams,
-} from "@/lib/analysis/view-params";
+} from "@/lib/ui/view-params";
 
 describe("view and display params", () => {
   it("defaults when nothing is given, and an empty query for the defaults", () => {

@@ -2,8 +2,9 @@ import { routeParam } from "@/app/route-param";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { getExperiment } from "@/lib/analysis/experiments";
-import { formValuesFrom } from "@/lib/analysis/experiment-form";
-import { allMetrics } from "@/lib/metrics/registry";
+import { formValuesFrom } from "@/lib/ui/experiment-form";
+import { loadCatalog } from "@/lib/metrics/registry";
+import { metricChoices, refusedMetricFiles } from "@/lib/ui/metric-choices";
 import { ExperimentEditor } from "../../experiment-editor";
 
 export const dynamic = "force-dynamic";
@@ -20,7 +21,7 @@ export default async function EditExperimentPage({ params }: Props) {
   const { id } = await params;
   const exp = await getExperiment(routeParam(id));
   if (!exp) notFound();
-  const metrics = allMetrics().map((m) => ({ key: m.key, name: m.name, description: m.description, statistic: m.statistic }));
+  const catalog = await loadCatalog();
   return (
     <article>
       <p className="muted breadcrumb">
@@ -28,7 +29,7 @@ export default async function EditExperimentPage({ params }: Props) {
       </p>
       <h1>Edit {exp.name}</h1>
       <p className="muted">Saving changes the definition; existing snapshots stay as they were. Analyse again to see the new setup.</p>
-      <ExperimentEditor mode="edit" initial={formValuesFrom(exp)} metrics={metrics} />
+      <ExperimentEditor mode="edit" initial={formValuesFrom(exp)} metrics={metricChoices(catalog)} refused={refusedMetricFiles(catalog)} />
     </article>
   );
 }

@@ -1,6 +1,6 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { getExperiment } from "@/lib/analysis/experiments";
-import { displayFromParams, paramsFromSearch, viewFromParams } from "@/lib/analysis/view-params";
+import { displayFromParams, paramsFromSearch, viewFromParams } from "@/lib/ui/view-params";
 import { allRows } from "@/lib/ui/results-view";
 import { loadResultsDocument } from "@/lib/analysis/results-document";
 import { routeParam } from "@/app/route-param";

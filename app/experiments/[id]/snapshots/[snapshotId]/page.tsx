@@ -2,7 +2,7 @@ import { routeParam } from "@/app/route-param";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { getExperiment } from "@/lib/analysis/experiments";
-import { getSnapshot } from "@/lib/analysis/snapshots";
+import { getSnapshot } from "@/lib/analysis/store";
 import { formatBytes, formatDuration, formatInteger } from "@/lib/format";
 import { LocalTime } from "@/app/components/local-time";
 import { CopyButton } from "@/app/components/copy-button";

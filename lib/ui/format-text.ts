@@ -1,5 +1,6 @@
 import { formatInteger, formatLift, formatMean, formatPLabel } from "@/lib/format";
-import type { ResultsDocument } from "./results-document";
+import type { ResultsDocument } from "@/lib/analysis/results-document";
+import { valueLabel } from "./results-view";
 
 /** A plain-text summary of a results document, for the terminal. */
 export function formatResultsTable(doc: ResultsDocument): string {
@@ -15,11 +16,11 @@ export function formatResultsTable(doc: ResultsDocument): string {
   if (doc.srm?.mismatch) lines.push(`  ⚠ sample ratio mismatch: ${formatPLabel(doc.srm.pValue)}`);
   for (const m of doc.metrics) {
     const control = m.variants.find((v) => v.id === doc.experiment.controlVariant);
-    lines.push(`  ${m.name} [${m.role}] control ${formatMean(control?.mean, m.statistic)}`);
+    lines.push(`  ${m.name} [${m.role}] control ${valueLabel(m)} ${formatMean(control?.mean, m.statistic, m.unit)}`);
     for (const v of m.variants) {
       if (v.id === doc.experiment.controlVariant) continue;
       lines.push(
-        `    ${v.name.padEnd(22)} ${formatMean(v.mean, m.statistic).padStart(10)}  lift ${formatLift(v.relative?.estimate, v.relative?.ciLow, v.relative?.ciHigh, true).padEnd(28)} ${formatPLabel(v.pValue)}`,
+        `    ${v.name.padEnd(22)} ${formatMean(v.mean, m.statistic, m.unit).padStart(10)}  lift ${formatLift(v.relative?.estimate, v.relative?.ciLow, v.relative?.ciHigh, true).padEnd(28)} ${formatPLabel(v.pValue)}`,
       );
     }
   }

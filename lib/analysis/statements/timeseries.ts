@@ -1,18 +1,89 @@
 import type { EventMetric, MetricDefinition } from "@/lib/metrics/define";
+import { EVENTS_SOURCE } from "@/lib/metrics/catalog";
 import type { Dialect } from "@/lib/warehouse/dialect";
+import type { Row } from "@/lib/warehouse/types";
 import { differenceInCalendarDays, parseISO } from "date-fns";
-import type { AnalysisPlan } from "./analysis-plan";
-import type { AnalysisQuery } from "./analysis-sql";
-import { cohortCtes } from "./cohort-sql";
-import { eventDateRange, eventStem } from "./metric-sql";
+import type { AnalysisPlan } from "../analysis-plan";
+import type { MeanSums } from "../sums";
+import { cohortCtes } from "./cohort";
+import { col, num, readRows, str, type ColumnSpec } from "./columns";
 import { ParamBinder } from "./params";
+import { eventStem, sourceDateRange } from "./per-user";
+import type { Statement } from "./statement";
 
 export const TIME_SERIES_MODES = ["exposure", "calendar"] as const;
 export type TimeSeriesMode = (typeof TIME_SERIES_MODES)[number];
 
-/** Metrics drawn over time: declarative counts and sums (distinct days and free SQL are not). */
-export function timeSeriesMetrics(metrics: readonly MetricDefinition[]): EventMetric[] {
-  return metrics.filter((m): m is EventMetric => m.kind === "events" && m.aggregate !== "days");
+/** Stored with a snapshot: cumulative sufficient statistics per day (variants × days, never per user). */
+export interface TimeSeriesStats {
+  mode: TimeSeriesMode;
+  startDate: string;
+  metrics: { key: string; statistic: "mean" | "proportion" }[];
+  points: { x: number; users: Record<string, number>; metrics: Record<string, Record<string, Pick<MeanSums, "sum" | "sumSquares">>> }[];
+}
+
+type DrawnMetric = EventMetric & { statistic: "mean" | "proportion"; events: string[]; aggregate: "count" | "sum" };
+
+/**
+ * Metrics drawn over time: declarative counts and sums of named events of the events source,
+ * without filters or windows (issue 14 brings every type to the time series).
+ */
+export function timeSeriesMetrics(metrics: readonly MetricDefinition[]): DrawnMetric[] {
+  return metrics.filter(
+    (m): m is DrawnMetric =>
+      m.kind === "events" &&
+      (m.source ?? "events") === "events" &&
+      (m.statistic === "mean" || m.statistic === "proportion") &&
+      m.aggregate !== "days" &&
+      (m.column ?? "value") === "value" &&
+      m.events !== undefined &&
+      !m.where?.length &&
+      !m.window,
+  );
+}
+
+const field = { mode: "mode", x: "x" } as const;
+
+export function timeSeriesColumns(metrics: readonly EventMetric[]): ColumnSpec[] {
+  return [
+    { name: field.mode, kind: "string" },
+    { name: field.x, kind: "number" },
+    { name: col.variant, kind: "string" },
+    { name: col.users, kind: "number" },
+    ...metrics.flatMap((m) => [
+      { name: col.metric(m.key, "sum"), kind: "number" as const },
+      { name: col.metric(m.key, "sumsq"), kind: "number" as const },
+    ]),
+  ];
+}
+
+/** Folds the time-series rows (both axes, told apart by `mode`) into one TimeSeriesStats per axis. */
+function decodeTimeSeries(rows: readonly Row[], plan: AnalysisPlan, metrics: readonly DrawnMetric[]): TimeSeriesStats[] {
+  const checked = readRows("timeseries", rows, timeSeriesColumns(metrics));
+  return TIME_SERIES_MODES.map((mode) => {
+    const byX = new Map<number, TimeSeriesStats["points"][number]>();
+    for (const row of checked) {
+      const rowMode = str(row, field.mode);
+      if (!(TIME_SERIES_MODES as readonly string[]).includes(rowMode)) throw new Error(`timeseries statement: unknown mode "${rowMode}"`);
+      if (rowMode !== mode) continue;
+      const x = num(row, field.x);
+      const variant = str(row, col.variant);
+      if (!plan.variants.includes(variant)) throw new Error(`timeseries statement: the warehouse returned an unplanned variant: ${variant}`);
+      const point = byX.get(x) ?? { x, users: {}, metrics: {} };
+      point.users[variant] = num(row, col.users);
+      for (const m of metrics) {
+        const perVariant = (point.metrics[m.key] ??= {});
+        perVariant[variant] = { sum: num(row, col.metric(m.key, "sum")), sumSquares: num(row, col.metric(m.key, "sumsq")) };
+      }
+      byX.set(x, point);
+    }
+    return {
+      mode,
+      startDate: plan.startDate,
+      metrics: metrics.map((m) => ({ key: m.key, statistic: m.statistic })),
+      points: [...byX.values()].sort((a, b) => a.x - b.x),
+    };
+  });
 }
 
 /**
@@ -29,7 +100,8 @@ export function timeSeriesMetrics(metrics: readonly MetricDefinition[]): EventMe
  * telescope to Σ y(x)² on either axis, whatever the order of events inside a day: one join and
  * one window serve both. Only modes × variants × days rows leave the warehouse.
  */
-export function buildTimeSeriesQuery(plan: AnalysisPlan, metrics: EventMetric[], d: Dialect): AnalysisQuery {
+export function buildTimeSeries(plan: AnalysisPlan, d: Dialect): Statement<TimeSeriesStats[]> {
+  const metrics = timeSeriesMetrics(plan.metrics);
   const p = new ParamBinder(d);
   const days = differenceInCalendarDays(parseISO(plan.endDate), parseISO(plan.startDate)) + 1;
   const ctes = cohortCtes({ ...plan, segments: [] }, d, p);
@@ -48,7 +120,7 @@ export function buildTimeSeriesQuery(plan: AnalysisPlan, metrics: EventMetric[],
   // Metrics over the same event list share one running count; an event in several lists gets a
   // row per list (the join below), so overlapping lists stay exact.
   const lists: { events: string[]; key: string }[] = [];
-  const listOf = (m: EventMetric) => {
+  const listOf = (m: DrawnMetric) => {
     const key = [...new Set(m.events)].sort().join("\u0000");
     let i = lists.findIndex((l) => l.key === key);
     if (i < 0) i = lists.push({ key, events: [...new Set(m.events)] }) - 1;
@@ -100,7 +172,7 @@ export function buildTimeSeriesQuery(plan: AnalysisPlan, metrics: EventMetric[],
   FROM ts_users u
   JOIN ${d.table("events")} e ON e.user_id = u.user_id
   JOIN ts_event_lists l ON l.event_name = e.event_name
-  WHERE ${eventDateRange("e", { ...plan, covariateLookbackDays: 0 }, p)}
+  WHERE ${sourceDateRange("e", EVENTS_SOURCE, plan, p, 0)}
     AND e.event_time >= u.window_start
     AND e.event_time < u.window_end
 )`,
@@ -147,19 +219,27 @@ export function buildTimeSeriesQuery(plan: AnalysisPlan, metrics: EventMetric[],
 )`,
   );
   const columns = metrics.flatMap((m) => [
-    `CAST(COALESCE(s.s1_${m.key}, 0) AS ${f}) AS ${m.key}_sum`,
-    `CAST(COALESCE(s.s2_${m.key}, 0) AS ${f}) AS ${m.key}_sumsq`,
+    `CAST(COALESCE(s.s1_${m.key}, 0) AS ${f}) AS ${col.metric(m.key, "sum")}`,
+    `CAST(COALESCE(s.s2_${m.key}, 0) AS ${f}) AS ${col.metric(m.key, "sumsq")}`,
   ]);
   const sql = `WITH
 ${ctes.join(",\n")}
 SELECT
-  n.mode AS mode,
-  n.x AS x,
-  ${variantName("n.variant")} AS variant,
-  n.users AS users,
+  n.mode AS ${field.mode},
+  n.x AS ${field.x},
+  ${variantName("n.variant")} AS ${col.variant},
+  n.users AS ${col.users},
   ${columns.join(",\n  ")}
 FROM ts_population n
 LEFT JOIN ts_totals s ON s.mode = n.mode AND s.x = n.x AND s.variant = n.variant
 ORDER BY n.mode, n.x, n.variant`;
-  return { sql, params: p.values };
+  return {
+    kind: "timeseries",
+    name: "timeseries",
+    title: "cumulative time series by day since exposure and by calendar day",
+    sql,
+    params: p.values,
+    columns: timeSeriesColumns(metrics),
+    decode: (rows) => decodeTimeSeries(rows, plan, metrics),
+  };
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { DEFAULT_VIEW, type ViewOptions } from "./stats-request";
+import { DEFAULT_VIEW, type ViewOptions } from "@/lib/analysis/stats-request";
 
 const flag = z.enum(["0", "1"]).transform((v) => v === "1");
 

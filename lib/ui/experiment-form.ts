@@ -1,9 +1,9 @@
 // Validation of the experiment editor (create and edit): what the form sends, the rules with a
 // readable message per field, and the conversion to saveExperiment()'s input. No I/O.
 import { z } from "zod";
-import type { ExperimentInput, ExperimentWithParts, Role } from "./experiments";
-import { dateRangeProblems, experimentIdSchema, exposureTableProblem, isIsoDate, variantKeySchema } from "./experiment-rules";
-import { parseSegments, SEGMENT_DIMENSIONS, SEGMENT_LABELS } from "./segments";
+import type { ExperimentInput, ExperimentWithParts, Role } from "@/lib/analysis/experiments";
+import { dateRangeProblems, experimentIdSchema, exposureTableProblem, isIsoDate, variantKeySchema } from "@/lib/analysis/experiment-rules";
+import { parseSegments, SEGMENT_DIMENSIONS, SEGMENT_LABELS } from "@/lib/analysis/segments";
 
 export const SEGMENT_OPTIONS = SEGMENT_DIMENSIONS.map((key) => ({ key, label: SEGMENT_LABELS[key] }));
 

@@ -1,7 +1,7 @@
 import type { Dialect } from "@/lib/warehouse/dialect";
 import { addDays, format, parseISO } from "date-fns";
 import { OTHER_SEGMENT, type SegmentDimension } from "../segments";
-import type { AnalysisPlan } from "./analysis-plan";
+import type { AnalysisPlan } from "../analysis-plan";
 import type { ParamBinder } from "./params";
 
 export function dayAfter(date: string): string {

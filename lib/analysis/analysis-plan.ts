@@ -1,7 +1,8 @@
+import type { MetricCatalog } from "@/lib/metrics/catalog";
 import type { MetricDefinition } from "@/lib/metrics/define";
-import type { SegmentDimension } from "../segments";
+import type { SegmentDimension } from "./segments";
 
-/** Everything the SQL builders need to know about one analysis. */
+/** Everything the statements need to know about one analysis. */
 export interface AnalysisPlan {
   experimentKey: string; // experiment_id value in the exposure table
   exposureTable: string;
@@ -9,7 +10,10 @@ export interface AnalysisPlan {
   startDate: string; // YYYY-MM-DD inclusive
   endDate: string; // YYYY-MM-DD inclusive
   windowDays: number | null;
+  /** the metrics the analysis reports, in order */
   metrics: MetricDefinition[];
+  /** resolves each metric's source and a ratio's numerator and denominator */
+  catalog: MetricCatalog;
   /** days before each user's first exposure that form the CUPED covariate window; 0 = no CUPED */
   covariateLookbackDays: number;
   /** slices computed beside the whole population, in the same query */

@@ -1,0 +1,36 @@
+import { loadCatalog } from "@/lib/metrics/registry";
+import { openWarehouse, type Warehouse } from "@/lib/warehouse";
+import { warehouseKind } from "@/lib/warehouse/config";
+import { executePlan, prepareAnalysis } from "./execute-plan";
+import type { ExperimentWithParts } from "./experiments";
+import { planFor } from "./plan";
+import { resultsFromStats, type ResultsDocument } from "./results-document";
+
+/**
+ * "What does this metric say here?": analyses an experiment with the given registered metrics
+ * instead of its own, and returns the results without storing anything.
+ */
+export async function analyzeAdHoc(exp: ExperimentWithParts, metrics: readonly string[], warehouse?: Warehouse): Promise<ResultsDocument> {
+  const plan = planFor(exp, await loadCatalog(), { metrics });
+  const startedAt = new Date();
+  const started = performance.now();
+  const wh = warehouse ?? (await openWarehouse(warehouseKind()));
+  try {
+    const prepared = prepareAnalysis(plan, wh.dialect);
+    const run = await executePlan(prepared, wh, { variants: exp.variants.map((v) => ({ key: v.key, weight: v.weight })), control: exp.controlVariant });
+    const summary = {
+      id: null,
+      status: "succeeded",
+      warehouse: wh.kind,
+      startedAt: startedAt.toISOString(),
+      finishedAt: new Date().toISOString(),
+      durationMs: Math.round(performance.now() - started),
+      bytesProcessed: run.bytesProcessed,
+      rowCount: run.rowCount,
+      error: null,
+    };
+    return resultsFromStats(exp, run.stats, { snapshot: summary, lastFailure: null });
+  } finally {
+    if (!warehouse) await wh.close();
+  }
+}
