@@ -1,6 +1,7 @@
 // Public API of the stats engine (pure functions; the CLI's validation lives in ./request-schema).
 export { analyze } from './analyze';
 export { powerAnalysis } from './power';
+export { ALPHA_RANGE, DEFAULT_ALPHA, isSaneAlpha } from './bounds';
 export type {
   StatsRequest,
   StatsAnswer,

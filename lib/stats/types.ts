@@ -10,6 +10,14 @@
 //   answer variant.stdDev    per-unit standard deviation (null when n < 2).
 //   answer variant.risk      expected loss (relative units) of shipping control / treatment.
 //   power.usersPerVariant    given instead of `mde`, asks for the reachable relative MDE.
+//
+// Narrower than the doc (lib/stats/bounds.ts; the CLI exits 2 naming the field, the engine falls
+// back to the default with a warning):
+//   alpha (also power.alpha) in [0.001, 0.5] instead of (0, 1); extraIntervals levels in [0.5, 0.999].
+//   CLI request size: ≤ 8 MiB, ≤ 50 variants, ≤ 5,000 metrics, ≤ 20,000 comparisons (metrics ×
+//   treatments), ≤ 10 extraIntervals levels and ≤ 20,000 extra intervals in all.
+//   Sums no data can give are refused (lib/stats/consistency.ts): Σy² < (Σy)²/n, a Σxy beyond
+//   Cauchy–Schwarz, non-zero sums with n = 0, proportion sumSquares ≠ sum.
 
 export type MetricType = 'mean' | 'proportion' | 'ratio';
 export type Correction = 'none' | 'holm' | 'bh';
