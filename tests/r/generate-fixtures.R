@@ -269,3 +269,42 @@ for (df in c(2, 4, 30)) for (t in c(12.7, 31.6)) for (ncp in c(26, 30, 37)) {
   dist$pnt[[length(dist$pnt) + 1]] <- list(t = t, df = df, ncp = ncp, p = pt(t, df, ncp))
 }
 write_fixture("distributions", dist)
+
+# ---- ratio metrics by the delta method, by hand from per-user data ------------------------------
+# Independent of the linearised t.test above: R = sum(y)/sum(x) with Var(R) = g' S g / n, where S is
+# the sample covariance matrix of (y, x) per user and g = (1/mean(x), -mean(y)/mean(x)^2) the
+# gradient of mean(y)/mean(x) (Deng, Knoblich & Lu 2018). Welch df on the two arms' variances, as
+# for means; the relative lift (R_T - R_C)/|R_C| by the delta method over two independent arms.
+ratio_delta <- function(y, x) {
+  g <- c(1 / mean(x), -mean(y) / mean(x)^2)
+  list(ratio = sum(y) / sum(x), var = as.numeric(t(g) %*% cov(cbind(y, x)) %*% g) / length(y))
+}
+ratio_delta_cases <- list()
+for (i in 1:24) {
+  nC <- sample(c(20, 150, 1000, 8000), 1); nT <- sample(c(20, 150, 1000, 8000), 1)
+  alpha <- c(0.05, 0.1, 0.01)[(i - 1) %% 3 + 1]
+  draw_arm <- function(n, lift) {
+    sessions <- 1 + rpois(n, sample(c(0.3, 2, 8), 1))            # denominator, e.g. sessions or orders
+    buyer <- rbinom(n, 1, 0.4)                                     # many users spend nothing
+    revenue <- buyer * sessions * rgamma(n, 2, 0.05) * lift        # numerator correlated with the denominator
+    list(y = revenue, x = sessions)
+  }
+  ctl <- draw_arm(nC, 1); trt <- draw_arm(nT, sample(c(1, 1.05, 1.3), 1))
+  if (sum(ctl$y) == 0 || sum(trt$y) == 0) next
+  rc <- ratio_delta(ctl$y, ctl$x); rt <- ratio_delta(trt$y, trt$x)
+  d <- rt$ratio - rc$ratio
+  se <- sqrt(rt$var + rc$var)
+  df <- (rt$var + rc$var)^2 / (rt$var^2 / (nT - 1) + rc$var^2 / (nC - 1))
+  q <- qt(1 - alpha / 2, df)
+  rel <- d / abs(rc$ratio)
+  relSe <- sqrt(rt$var / rc$ratio^2 + rt$ratio^2 * rc$var / rc$ratio^4)
+  entry <- function(a) list(n = length(a$y), sum = sum(a$y), sumSquares = sum(a$y^2),
+                            denominatorSum = sum(a$x), denominatorSumSquares = sum(a$x^2), sumProduct = sum(a$x * a$y))
+  ratio_delta_cases[[length(ratio_delta_cases) + 1]] <- list(
+    alpha = alpha, control = entry(ctl), treatment = entry(trt),
+    controlRatio = rc$ratio, treatmentRatio = rt$ratio, controlSe = sqrt(rc$var), treatmentSe = sqrt(rt$var),
+    estimate = d, ciLow = d - q * se, ciHigh = d + q * se, pValue = 2 * pt(-abs(d / se), df), df = df,
+    relEstimate = rel, relCiLow = rel - q * relSe, relCiHigh = rel + q * relSe)
+}
+write_fixture("ratio-delta", ratio_delta_cases)
+
