@@ -133,9 +133,15 @@ function relativeWarning(at: string, control: Arm, rel: RelativeLift | null, tre
   return `${at}: the relative lift's standard error is 0 because ${cause}; no relative interval and no risk; chance to win is P(Δ > 0)`;
 }
 
-function analyzeMetric(metric: MetricInput, variantIds: readonly string[], opts: Options, warnings: string[], pending: Pending[]): MetricResult {
+function analyzeMetric(metric: MetricInput, variantIds: readonly string[], options: Options, warnings: string[], pending: Pending[]): MetricResult {
   const { arms, notes } = metricArms(metric, variantIds);
   for (const note of notes) warnings.push(`metric "${metric.key}": ${note}`);
+  let opts = options;
+  if (metric.type === 'quantile' && opts.mode.sequential) {
+    // the confidence sequence is proven for means; quantiles keep the fixed-horizon interval
+    warnings.push(`metric "${metric.key}": sequential testing is not available for quantile metrics; fixed-horizon intervals and p-values`);
+    opts = { ...opts, mode: { ...opts.mode, sequential: false } };
+  }
   const controlId = opts.controlId;
   const controlOutcome = controlId === undefined ? undefined : arms.get(controlId);
   const variants = variantIds.map((id): VariantResult => {

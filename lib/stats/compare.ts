@@ -35,7 +35,7 @@ export function compare(treatment: Arm, control: Arm, mode: InferenceMode): Comp
   const relative = relativeLift(difference, treatment, control);
   const { estimate, se, df } = difference;
   if (!Number.isFinite(estimate) || !Number.isFinite(se)) return { difference, relative, pValue: null, problem: 'overflow', multiplier: () => NaN };
-  if (!(se > 0 && Number.isFinite(df))) return { difference, relative, pValue: null, problem: 'zero variance', multiplier: () => NaN };
+  if (!(se > 0 && df > 0)) return { difference, relative, pValue: null, problem: 'zero variance', multiplier: () => NaN };
   if (mode.sequential) {
     const n = treatment.n + control.n;
     return {

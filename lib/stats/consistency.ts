@@ -37,8 +37,19 @@ function covarianceProblem(n: number, a: [number, number], b: [number, number], 
   return Math.abs(cov) > Math.sqrt(varA) * Math.sqrt(varB) + slack;
 }
 
+/** A quantile below its own bracket's lower end, or one reported for no users. */
+function impossibleQuantile(d: VariantData): Impossibility | null {
+  const q = d.quantile;
+  if (!q) return null;
+  if (d.n === 0) return { field: 'quantile', message: 'must be null because n is 0' };
+  if (q.lower > q.estimate) return { field: 'quantile.lower', message: `must be at most the estimate ${q.estimate} (got ${q.lower})` };
+  if (q.upper < q.estimate) return { field: 'quantile.upper', message: `must be at least the estimate ${q.estimate} (got ${q.upper})` };
+  return null;
+}
+
 /** The first impossible sum of one variant's outcome (not its covariate), or null. */
 export function impossibleOutcome(type: MetricType, d: VariantData): Impossibility | null {
+  if (type === 'quantile') return impossibleQuantile(d);
   const { n, sum } = d;
   if (!finite(n) || !finite(sum) || n < 0) return null; // shape errors are reported elsewhere
   const sums: [keyof VariantData, unknown][] = [
@@ -74,6 +85,7 @@ export function impossibleOutcome(type: MetricType, d: VariantData): Impossibili
 
 /** The first impossible sum of one variant's covariate (given a consistent outcome), or null. */
 export function impossibleCovariate(type: MetricType, d: VariantData): Impossibility | null {
+  if (type === 'quantile') return null; // not used: quantiles have no CUPED
   const c = d.covariate;
   const { n, sum } = d;
   if (!c || !finite(n) || !finite(sum) || !finite(c.sum) || !finite(c.sumSquares) || !finite(c.sumProduct) || n < 0) return null;

@@ -2,6 +2,7 @@
 export { analyze } from './analyze';
 export { powerAnalysis } from './power';
 export { ALPHA_RANGE, DEFAULT_ALPHA, isSaneAlpha } from './bounds';
+export { bracketLevels, clusteredEffectiveN, quantileStandardError, type ClusterSums } from './quantile';
 export type {
   StatsRequest,
   StatsAnswer,
@@ -20,4 +21,5 @@ export type {
   NormalPrior,
   Correction,
   MetricType,
+  QuantileSummary,
 } from './types';

@@ -4,6 +4,7 @@ import { type Arm, type ArmOutcome, fail, succeed, unadjustedArm } from './arm';
 import { type CupedInput, cupedArm, pooledMeanX, pooledTheta } from './cuped';
 import { impossibleCovariate, impossibleOutcome } from './consistency';
 import { proportionVariance, sampleVariance } from './moments';
+import { quantileArm } from './quantile';
 import { ratioEstimate } from './ratio';
 import type { MetricInput, MetricType, VariantData } from './types';
 
@@ -17,7 +18,9 @@ export interface MetricArms {
 
 /** The point estimate shown for a variant even when no comparison is possible (null when n = 0). */
 export function displayMean(type: MetricType, d: VariantData | undefined): number | null {
-  if (!d || !finite(d.n) || !finite(d.sum) || d.n <= 0) return null;
+  if (!d || !finite(d.n) || d.n <= 0) return null;
+  if (type === 'quantile') return finite(d.quantile?.estimate) ? d.quantile.estimate : null;
+  if (!finite(d.sum)) return null;
   const mean = type === 'ratio' ? (finite(d.denominatorSum) && d.denominatorSum !== 0 ? d.sum / d.denominatorSum : null) : d.sum / d.n;
   return finite(mean) ? mean : null; // a ratio can overflow; the variant's warning says so
 }
@@ -28,18 +31,18 @@ function rawArm(type: MetricType, d: VariantData | undefined): ArmOutcome {
   if (!d) return fail('no data for this variant');
   const { n, sum } = d;
   if (!finite(n) || !Number.isInteger(n) || n < 0) return fail('n is not a non-negative integer');
+  if (type === 'quantile') return quantileArm(n, d.quantile);
   if (!finite(sum)) return fail('sum is not a finite number');
   if (type !== 'proportion' && !finite(d.sumSquares)) return fail('sumSquares is missing or not finite');
   const impossible = impossibleOutcome(type, d);
   if (impossible) return fail(`impossible input: ${impossible.field} ${impossible.message}`);
   if (n < 2) return fail(`n = ${n}; at least 2 users are needed`);
-  const arm = armOf(type, d);
+  const arm = armOf(type, n, sum, d);
   if (arm.ok && !(Number.isFinite(arm.arm.mean) && Number.isFinite(arm.arm.variance))) return fail(OVERFLOW);
   return arm;
 }
 
-function armOf(type: MetricType, d: VariantData): ArmOutcome {
-  const { n, sum } = d;
+function armOf(type: MetricType, n: number, sum: number, d: VariantData): ArmOutcome {
   if (type === 'proportion') return succeed(unadjustedArm(n, sum / n, proportionVariance(n, sum)));
   const sumSquares = d.sumSquares as number;
   if (type === 'mean') return succeed(unadjustedArm(n, sum / n, sampleVariance(n, sum, sumSquares)));
@@ -54,7 +57,7 @@ function armOf(type: MetricType, d: VariantData): ArmOutcome {
 
 function cupedInput(arm: Arm, d: VariantData): CupedInput | null {
   const c = d.covariate;
-  if (!c || !finite(c.sum) || !finite(c.sumSquares) || !finite(c.sumProduct)) return null;
+  if (!c || !finite(d.sum) || !finite(c.sum) || !finite(c.sumSquares) || !finite(c.sumProduct)) return null;
   return { n: arm.n, mean: arm.mean, variance: arm.variance, sumY: d.sum, sumX: c.sum, sumSquaresX: c.sumSquares, sumProductXY: c.sumProduct };
 }
 
@@ -63,6 +66,7 @@ function applyCuped(metric: MetricInput, arms: Map<string, ArmOutcome>, variantI
   const withCovariate = variantIds.filter((id) => metric.data[id]?.covariate !== undefined);
   if (withCovariate.length === 0) return null;
   if (metric.type === 'ratio') return 'CUPED is not supported for ratio metrics; results are unadjusted';
+  if (metric.type === 'quantile') return 'CUPED is not supported for quantile metrics; results are unadjusted';
   if (withCovariate.length !== variantIds.length) return 'covariate given for some variants only; CUPED skipped';
   const inputs = new Map<string, CupedInput>();
   for (const id of variantIds) {
@@ -86,9 +90,26 @@ function applyCuped(metric: MetricInput, arms: Map<string, ArmOutcome>, variantI
   return null;
 }
 
+/** Quantiles compare like with like only at one level; a zero-width bracket (ties) gives se = 0. */
+function checkQuantiles(metric: MetricInput, arms: Map<string, ArmOutcome>, variantIds: readonly string[]): string[] {
+  const levels = [...new Set(variantIds.map((id) => metric.data[id]?.quantile?.level).filter(finite))];
+  if (levels.length > 1) {
+    for (const id of variantIds) if (arms.get(id)?.ok) arms.set(id, fail(`quantile levels differ across variants (${levels.join(', ')})`));
+    return [];
+  }
+  return variantIds
+    .filter((id) => {
+      const outcome = arms.get(id);
+      return outcome?.ok === true && outcome.arm.variance === 0;
+    })
+    .map((id) => `variant "${id}": the quantile's bracket has zero width (values tie at the estimate), so its standard error is 0 and the interval understates the uncertainty`);
+}
+
 export function metricArms(metric: MetricInput, variantIds: readonly string[]): MetricArms {
   const arms = new Map<string, ArmOutcome>();
   for (const id of variantIds) arms.set(id, rawArm(metric.type, metric.data[id]));
+  const notes = metric.type === 'quantile' ? checkQuantiles(metric, arms, variantIds) : [];
   const cupedNote = applyCuped(metric, arms, variantIds);
-  return { arms, notes: cupedNote ? [cupedNote] : [] };
+  if (cupedNote) notes.push(cupedNote);
+  return { arms, notes };
 }

@@ -48,6 +48,19 @@ const ratioEntry = z.strictObject(
   required('an object'),
 );
 
+const quantileSummary = z.strictObject(
+  {
+    level: unitInterval,
+    estimate: finite,
+    lower: finite,
+    upper: finite,
+    bracketZ: positive,
+    effectiveN: positive,
+  },
+  required('an object (or null when the variant has no values)'),
+);
+const quantileEntry = z.strictObject({ n: nonNegativeInt, quantile: quantileSummary.nullable(), covariate: covariate.optional() }, required('an object'));
+
 const key = z.string(required('a non-empty string')).min(1, 'expected a non-empty string');
 const dataOf = <T extends z.ZodType>(entry: T) => z.record(z.string(), entry, required('an object keyed by variant id'));
 
@@ -57,8 +70,9 @@ const metric = z.discriminatedUnion(
     z.strictObject({ key, type: z.literal('mean'), data: dataOf(meanEntry) }),
     z.strictObject({ key, type: z.literal('proportion'), data: dataOf(proportionEntry) }),
     z.strictObject({ key, type: z.literal('ratio'), data: dataOf(ratioEntry) }),
+    z.strictObject({ key, type: z.literal('quantile'), data: dataOf(quantileEntry) }),
   ],
-  { error: 'expected type "mean", "proportion" or "ratio"' },
+  { error: 'expected type "mean", "proportion", "ratio" or "quantile"' },
 );
 
 const variant = z.strictObject({ id: key, weight: positive, users: nonNegativeInt }, required('an object'));
@@ -97,6 +111,14 @@ const statsRequest = z
         if (!ids.includes(id)) ctx.addIssue({ code: 'custom', path: at, message: 'not a variant id' });
         const impossible = impossibleOutcome(m.type, entry) ?? impossibleCovariate(m.type, entry);
         if (impossible) ctx.addIssue({ code: 'custom', path: [...at, ...impossible.field.split('.')], message: impossible.message });
+      }
+      if (m.type === 'quantile') {
+        const entries = Object.entries(m.data).filter(([, e]) => e.quantile);
+        const first = entries[0]?.[1].quantile?.level;
+        const other = entries.find(([, e]) => e.quantile?.level !== first);
+        if (other) {
+          ctx.addIssue({ code: 'custom', path: ['metrics', i, 'data', other[0], 'quantile', 'level'], message: `must equal the other variants' level (${first})` });
+        }
       }
       const withCovariate = Object.values(m.data).filter((e) => e.covariate !== undefined).length;
       if (withCovariate > 0 && withCovariate < Object.keys(m.data).length) {

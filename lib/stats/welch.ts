@@ -7,7 +7,7 @@ export interface Difference {
   estimate: number;
   /** se = √(σ²_T/n_T + σ²_C/n_C). */
   se: number;
-  /** Welch–Satterthwaite degrees of freedom; NaN when both variances are 0. */
+  /** Welch–Satterthwaite degrees of freedom; NaN when both variances are 0; Infinity (normal) for normal arms. */
   df: number;
 }
 
@@ -20,7 +20,8 @@ export function welchDifference(treatment: Arm, control: Arm): Difference {
   const top = Math.max(vT, vC);
   const a = vT / top;
   const c = vC / top;
-  const df = (a + c) ** 2 / ((a * a) / (treatment.n - 1) + (c * c) / (control.n - 1));
+  const welch = (a + c) ** 2 / ((a * a) / (treatment.n - 1) + (c * c) / (control.n - 1));
+  const df = (treatment.normal || control.normal) && top > 0 ? Infinity : welch;
   return { estimate: treatment.adjustedMean - control.adjustedMean, se, df };
 }
 

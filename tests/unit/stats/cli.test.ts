@@ -106,7 +106,7 @@ describe('request validation (in process)', () => {
     ['an extra level outside the alpha range', (r: any) => (r.extraIntervals = [0.68, 0.9999]), 'extraIntervals[1]: expected a level in [0.5, 0.999]'],
     ['zero weight', (r: any) => (r.variants[1].weight = 0), 'variants[1].weight: expected a positive number'],
     ['one variant', (r: any) => r.variants.pop(), 'variants: expected at least 2 variants'],
-    ['bad metric type', (r: any) => (r.metrics[0].type = 'median'), 'metrics[0].type: expected type "mean", "proportion" or "ratio"'],
+    ['bad metric type', (r: any) => (r.metrics[0].type = 'median'), 'metrics[0].type: expected type "mean", "proportion", "ratio" or "quantile"'],
     ['missing sumSquares for a mean', (r: any) => delete r.metrics[0].data.control.sumSquares, 'metrics[0].data.control.sumSquares: required'],
     ['bad correction', (r: any) => (r.correction = 'bonferroni'), 'correction: expected "none", "holm" or "bh"'],
     ['string where a number belongs', (r: any) => (r.metrics[0].data.control.sum = '12'), 'metrics[0].data.control.sum: expected a finite number'],

@@ -8,6 +8,7 @@ import type { StatsAnswer, StatsRequest, VariantData } from '../../../lib/stats'
 import { allFinite, twoArmRequest, variant } from './helpers';
 
 const normal: VariantData = { n: 100, sum: 500, sumSquares: 100 * (25 + 4) };
+const p90 = (estimate: number, lower: number, upper: number) => ({ level: 0.9, estimate, lower, upper, bracketZ: 1.96, effectiveN: 500 });
 
 function check(req: StatsRequest): StatsAnswer {
   const answer = analyze(req);
@@ -138,6 +139,9 @@ describe('every null has its warning', () => {
     ['a zero ratio denominator', twoArmRequest({ n: 50, sum: 0, sumSquares: 0, denominatorSum: 0, denominatorSumSquares: 0, sumProduct: 0 }, { n: 50, sum: 100, sumSquares: 300, denominatorSum: 60, denominatorSumSquares: 80, sumProduct: 130 }, {}, 'ratio')],
     ['no users at all (SRM)', { ...twoArmRequest({ n: 0, sum: 0, sumSquares: 0 }, { n: 0, sum: 0, sumSquares: 0 }), variants: [{ id: 'control', weight: 1, users: 0 }, { id: 'treatment', weight: 1, users: 0 }] }],
     ['missing data for a variant', { ...twoArmRequest(normal, normal), metrics: [{ key: 'm', type: 'mean', data: { control: normal } }] }],
+    ['a quantile without values', twoArmRequest({ n: 500, quantile: p90(50, 48, 52) }, { n: 0, quantile: null }, {}, 'quantile')],
+    ['a quantile with too few values', twoArmRequest({ n: 500, quantile: p90(50, 48, 52) }, { n: 10, quantile: { ...p90(50, 40, 60), effectiveN: 10 } }, {}, 'quantile')],
+    ['a quantile of 0 with ties in the control', twoArmRequest({ n: 500, quantile: p90(0, 0, 0) }, { n: 500, quantile: p90(1, 0, 2) }, {}, 'quantile')],
   ];
   it.each(cases)('%s', (_, req) => {
     check({ ...req, extraIntervals: [0.68] });
