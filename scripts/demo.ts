@@ -9,7 +9,7 @@ import { registerDemoExperiments } from "@/lib/demo/register";
 import { seedWarehouse } from "@/lib/demo/seed-warehouse";
 import { config } from "@/lib/config";
 import { duckdbPath } from "@/lib/warehouse/config";
-import { fail } from "./cli";
+import { fail, main } from "./cli";
 import { cliErrorMessage } from "./cli-errors";
 
 // `npm run demo`: database migrated, warehouse seeded if absent, every experiment analysed,
@@ -42,7 +42,7 @@ async function prepare(): Promise<void> {
 }
 
 async function run(): Promise<void> {
-  await prepare();
+  await prepare().catch((err: unknown) => fail(`demo failed: ${cliErrorMessage(err)}`));
   const port = String(config().PORT);
   if (!config().DEMO_SKIP_BUILD) {
     console.log("Building the app (next build)…");
@@ -63,7 +63,7 @@ async function run(): Promise<void> {
   const stop = () => server.kill("SIGTERM");
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
-  server.on("exit", (code) => process.exit(code ?? 0));
+  process.exitCode = await new Promise<number>((resolve) => server.on("exit", (code) => resolve(code ?? 0)));
 }
 
-run().catch((err: unknown) => fail(`demo failed: ${cliErrorMessage(err)}`));
+main(run);

@@ -36,13 +36,15 @@ export function toStatsRequest(stats: SufficientStats, slice: Slice, control: st
           data: Object.fromEntries(
             Object.entries(m.data).map(([variant, d]) => {
               const q = d.quantile;
-              // a variant without observations (or without a bracket) is sent as n = 0: nothing to compare
-              const usable = q.estimate !== null && q.lower !== null && q.upper !== null && q.effectiveN !== null;
+              // a variant without observations (or without a bracket) has no quantile: nothing to compare
+              const usable = d.n > 0 && q.estimate !== null && q.lower !== null && q.upper !== null && q.effectiveN !== null;
               return [
                 variant,
                 {
                   n: usable ? d.n : 0,
-                  quantile: { level: q.level, estimate: q.estimate ?? 0, lower: q.lower ?? 0, upper: q.upper ?? 0, bracketZ: q.bracketZ, effectiveN: q.effectiveN ?? 0 },
+                  quantile: usable
+                    ? { level: q.level, estimate: q.estimate!, lower: q.lower!, upper: q.upper!, bracketZ: q.bracketZ, effectiveN: q.effectiveN! }
+                    : null,
                 },
               ];
             }),

@@ -3,14 +3,14 @@
 import type { Arm } from './arm';
 import { bayesSummary, chanceToWinAbsolute } from './bayes';
 import { type Comparison, type InferenceMode, nullInterval, compare, interval } from './compare';
+import type { RelativeLift } from './relative';
 import { adjustPValues, adjustedAlpha } from './corrections';
 import { displayMean, metricArms } from './metric-arms';
+import { DEFAULT_ALPHA, isSaneAlpha, isSaneLevel, LEVEL_RANGE, ALPHA_RANGE } from './bounds';
 import { sanitizeInPlace } from './sanitize';
 import { DEFAULT_SEQUENTIAL_TUNING, sequentialRho } from './sequential';
 import { srmCheck } from './srm';
 import type { Correction, Interval, MetricInput, MetricResult, NormalPrior, StatsAnswer, StatsRequest, VariantResult } from './types';
-
-const DEFAULT_ALPHA = 0.05;
 
 interface Options {
   alpha: number;
@@ -26,15 +26,17 @@ interface Pending {
   result: VariantResult;
   comparison: Comparison;
   pValue: number;
+  /** false when the relative lift has no usable standard error: its interval stays null */
+  relativeInterval: boolean;
+  /** where a warning about this comparison should point */
+  where: string;
 }
 
 const where = (metric: string, variant: string) => `metric "${metric}", variant "${variant}"`;
-const inUnit = (x: number) => x > 0 && x < 1;
-
 function resolveOptions(req: StatsRequest, warnings: string[]): Options {
   let alpha = req.alpha ?? DEFAULT_ALPHA;
-  if (!inUnit(alpha)) {
-    warnings.push(`alpha ${alpha} is not in (0, 1); using ${DEFAULT_ALPHA}`);
+  if (!isSaneAlpha(alpha)) {
+    warnings.push(`alpha ${alpha} is not in [${ALPHA_RANGE.min}, ${ALPHA_RANGE.max}]; using ${DEFAULT_ALPHA}`);
     alpha = DEFAULT_ALPHA;
   }
   let controlId = req.control ?? req.variants[0]?.id;
@@ -53,8 +55,8 @@ function resolveOptions(req: StatsRequest, warnings: string[]): Options {
     tuning = DEFAULT_SEQUENTIAL_TUNING;
   }
   const extraLevels = (req.extraIntervals ?? []).filter((level) => {
-    if (inUnit(level)) return true;
-    warnings.push(`extra interval level ${level} is not in (0, 1); skipped`);
+    if (isSaneLevel(level)) return true;
+    warnings.push(`extra interval level ${level} is not in [${LEVEL_RANGE.min}, ${LEVEL_RANGE.max}]; skipped`);
     return false;
   });
   return {
@@ -95,27 +97,51 @@ function treatmentResult(
     cuped: treatment.cuped,
   };
   if (opts.extraLevels.length > 0) result.intervals = opts.extraLevels.map((level) => ({ level, absolute, relative }));
-  if (!rel) warnings.push(`${where(metric.key, id)}: relative lift undefined because the control mean is 0`);
+  const at = where(metric.key, id);
   if (c.pValue === null) {
-    warnings.push(`${where(metric.key, id)}: zero variance in both arms; no interval, p-value or chance to win`);
+    warnings.push(
+      c.problem === 'overflow'
+        ? `${at}: the difference or its standard error overflows double precision (sums too large); no interval, p-value, chance to win or risk`
+        : `${at}: zero variance in both arms; no interval, p-value, chance to win or risk`,
+    );
+    if (!rel) warnings.push(relativeWarning(at, control, rel));
     return result;
   }
-  if (rel && rel.se > 0) {
+  const relativeUsable = rel !== null && rel.se > 0 && Number.isFinite(rel.se) && Number.isFinite(rel.estimate);
+  if (relativeUsable) {
     const b = bayesSummary(rel.estimate, rel.se, opts.prior);
     result.chanceToWin = b.chanceToWin;
     result.risk = { control: b.riskControl, treatment: b.riskTreatment };
   } else {
-    // no relative lift (zero control mean): P(Δ > 0) still answers "does it win"; the prior, being on
-    // the relative lift, cannot apply, and risk in relative units is undefined
+    // no usable relative lift: P(Δ > 0) still answers "does it win"; the prior, being on the
+    // relative lift, cannot apply, and risk in relative units is undefined
     result.chanceToWin = chanceToWinAbsolute(diff.estimate, diff.se);
+    warnings.push(relativeWarning(at, control, rel, treatment));
   }
-  pending.push({ result, comparison: c, pValue: c.pValue });
+  pending.push({ result, comparison: c, pValue: c.pValue, relativeInterval: relativeUsable, where: at });
   return result;
 }
 
-function analyzeMetric(metric: MetricInput, variantIds: readonly string[], opts: Options, warnings: string[], pending: Pending[]): MetricResult {
+/** Why the relative lift has no interval (and the risk, in relative units, is null). */
+function relativeWarning(at: string, control: Arm, rel: RelativeLift | null, treatment?: Arm): string {
+  if (control.mean === 0) return `${at}: relative lift, its interval and risk undefined because the control mean is 0`;
+  if (rel === null || !Number.isFinite(rel.estimate) || !Number.isFinite(rel.se)) {
+    return `${at}: the relative lift overflows double precision; no relative interval and no risk`;
+  }
+  const allZero = treatment !== undefined && treatment.mean === 0 && treatment.variance === 0;
+  const cause = allZero ? 'the treatment is 0 for every user (e.g. no conversions)' : 'the delta method degenerates here';
+  return `${at}: the relative lift's standard error is 0 because ${cause}; no relative interval and no risk; chance to win is P(Δ > 0)`;
+}
+
+function analyzeMetric(metric: MetricInput, variantIds: readonly string[], options: Options, warnings: string[], pending: Pending[]): MetricResult {
   const { arms, notes } = metricArms(metric, variantIds);
   for (const note of notes) warnings.push(`metric "${metric.key}": ${note}`);
+  let opts = options;
+  if (metric.type === 'quantile' && opts.mode.sequential) {
+    // the confidence sequence is proven for means; quantiles keep the fixed-horizon interval
+    warnings.push(`metric "${metric.key}": sequential testing is not available for quantile metrics; fixed-horizon intervals and p-values`);
+    opts = { ...opts, mode: { ...opts.mode, sequential: false } };
+  }
   const controlId = opts.controlId;
   const controlOutcome = controlId === undefined ? undefined : arms.get(controlId);
   const variants = variantIds.map((id): VariantResult => {
@@ -153,7 +179,7 @@ function blankTreatment(base: VariantResult, opts: Options): VariantResult {
 }
 
 /** Adjusts all p-values at once (one sort), then sets every interval at the consistent level. */
-function finishIntervals(pending: readonly Pending[], opts: Options): void {
+function finishIntervals(pending: readonly Pending[], opts: Options, warnings: string[]): void {
   const adjusted = adjustPValues(
     pending.map((p) => p.pValue),
     opts.correction,
@@ -161,15 +187,23 @@ function finishIntervals(pending: readonly Pending[], opts: Options): void {
   pending.forEach((p, i) => {
     const adjustedP = adjusted[i] as number;
     const { difference: d, relative: rel, multiplier } = p.comparison;
+    let overflow = false;
+    const bounded = (x: Interval): Interval => {
+      if (Number.isFinite(x.ciLow) && Number.isFinite(x.ciHigh)) return x;
+      overflow = true;
+      return { estimate: x.estimate, ciLow: null, ciHigh: null };
+    };
     const at = (alpha: number) => {
       const m = multiplier(adjustedAlpha(alpha, p.pValue, adjustedP));
-      return { absolute: interval(d.estimate, d.se, m), relative: rel ? interval(rel.estimate, rel.se, m) : nullInterval() };
+      const relative = rel && p.relativeInterval ? bounded(interval(rel.estimate, rel.se, m)) : { ...nullInterval(), estimate: rel?.estimate ?? null };
+      return { absolute: bounded(interval(d.estimate, d.se, m)), relative };
     };
     const main = at(opts.alpha);
     p.result.adjustedPValue = adjustedP;
     p.result.absolute = main.absolute;
     p.result.relative = main.relative;
     if (opts.extraLevels.length > 0) p.result.intervals = opts.extraLevels.map((level) => ({ level, ...at(1 - level) }));
+    if (overflow) warnings.push(`${p.where}: an interval bound overflows double precision; that interval is null`);
   });
 }
 
@@ -182,7 +216,7 @@ export function analyze(req: StatsRequest): StatsAnswer {
   const variantIds = req.variants.map((v) => v.id);
   const pending: Pending[] = [];
   const metrics = req.metrics.map((m) => analyzeMetric(m, variantIds, opts, warnings, pending));
-  finishIntervals(pending, opts);
+  finishIntervals(pending, opts, warnings);
   const answer: StatsAnswer = { srm: srm.result, metrics, warnings: [] };
   answer.warnings = [...warnings, ...sanitizeInPlace(answer as unknown as Record<string, unknown>)];
   return answer;

@@ -15,6 +15,11 @@ export interface Arm {
   /** Per-unit Cov(adjusted value, raw value); equals `variance` without CUPED. */
   adjustedRawCovariance: number;
   cuped: boolean;
+  /**
+   * The estimate is asymptotically normal with a known standard error (quantiles): comparisons use
+   * the normal distribution, not Welch's t with n − 1 degrees of freedom.
+   */
+  normal?: boolean;
 }
 
 /** A variant's estimate, or why there is none. */

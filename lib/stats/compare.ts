@@ -15,8 +15,9 @@ export interface InferenceMode {
 export interface Comparison {
   difference: Difference;
   relative: RelativeLift | null;
-  /** null when the standard error is 0 (no variance in either arm). */
+  /** null when the standard error is 0 or something overflowed; `problem` says which. */
   pValue: number | null;
+  problem: 'zero variance' | 'overflow' | null;
   /** Half-width multiplier of the (1 − α) interval, in standard errors. */
   multiplier: (alpha: number) => number;
 }
@@ -31,15 +32,17 @@ export function interval(estimate: number, se: number, multiplier: number): Inte
 
 export function compare(treatment: Arm, control: Arm, mode: InferenceMode): Comparison {
   const difference = welchDifference(treatment, control);
-  const relative = relativeLift(difference, control);
-  const informative = difference.se > 0 && Number.isFinite(difference.df);
-  if (!informative) return { difference, relative, pValue: null, multiplier: () => NaN };
+  const relative = relativeLift(difference, treatment, control);
+  const { estimate, se, df } = difference;
+  if (!Number.isFinite(estimate) || !Number.isFinite(se)) return { difference, relative, pValue: null, problem: 'overflow', multiplier: () => NaN };
+  if (!(se > 0 && df > 0)) return { difference, relative, pValue: null, problem: 'zero variance', multiplier: () => NaN };
   if (mode.sequential) {
     const n = treatment.n + control.n;
     return {
       difference,
       relative,
-      pValue: sequentialPValue(difference.estimate / difference.se, n, mode.rho),
+      pValue: sequentialPValue(estimate / se, n, mode.rho),
+      problem: null,
       multiplier: (alpha) => sequentialMultiplier(alpha, n, mode.rho),
     };
   }
@@ -47,6 +50,7 @@ export function compare(treatment: Arm, control: Arm, mode: InferenceMode): Comp
     difference,
     relative,
     pValue: welchPValue(difference),
-    multiplier: (alpha) => welchMultiplier(alpha, difference.df),
+    problem: null,
+    multiplier: (alpha) => welchMultiplier(alpha, df),
   };
 }

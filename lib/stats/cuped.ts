@@ -1,6 +1,6 @@
 // CUPED (Deng, Xu, Kohavi & Walker 2013) with θ pooled across variants, as STATS-CLI.md defines it.
 import type { Arm } from './arm';
-import { sampleCovariance, sampleVariance, scaledCoMoment } from './moments';
+import { populationCovariance, sampleCovariance, sampleVariance } from './moments';
 
 export interface CupedInput {
   n: number;
@@ -23,9 +23,9 @@ export function pooledTheta(arms: readonly CupedInput[]): number | null {
     sxx += a.sumSquaresX;
     sxy += a.sumProductXY;
   }
-  const varX = scaledCoMoment(n, sx, sx, sxx); // both scaled by n(n−1), which cancels
+  const varX = populationCovariance(n, sx, sx, sxx); // both with divisor n, which cancels
   if (!(varX > 0)) return null;
-  return scaledCoMoment(n, sx, sy, sxy) / varX;
+  return populationCovariance(n, sx, sy, sxy) / varX;
 }
 
 /**

@@ -75,6 +75,7 @@ export function ptUpper(t: number, df: number): number {
  * df = 1e9); start from it (from the normal quantile above HUGE_DF) and take two Newton steps on the accurate ptUpper.
  */
 export function qtUpper(p: number, df: number): number {
+  if (df === Infinity) return qnorm(p, true);
   let t = df > HUGE_DF ? qnorm(p, true) : jStat.studentt.inv(1 - p, df);
   for (let i = 0; i < 2; i++) t += (ptUpper(t, df) - p) / jStat.studentt.pdf(t, df);
   return t;

@@ -1,6 +1,8 @@
 // Public API of the stats engine (pure functions; the CLI's validation lives in ./request-schema).
 export { analyze } from './analyze';
 export { powerAnalysis } from './power';
+export { ALPHA_RANGE, DEFAULT_ALPHA, isSaneAlpha } from './bounds';
+export { bracketLevels, clusteredEffectiveN, quantileStandardError, type ClusterSums } from './quantile';
 export type {
   StatsRequest,
   StatsAnswer,
@@ -19,4 +21,5 @@ export type {
   NormalPrior,
   Correction,
   MetricType,
+  QuantileSummary,
 } from './types';

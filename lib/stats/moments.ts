@@ -20,7 +20,7 @@ function twoProduct(a: number, b: number): [number, number] {
   return [p, e];
 }
 
-/** n·Σab − Σa·Σb = n·Σ(a−ā)(b−b̄), computed without cancellation error. */
+/** n·Σab − Σa·Σb = n·Σ(a−ā)(b−b̄), computed without cancellation error (±Infinity or NaN on overflow). */
 export function scaledCoMoment(n: number, sumA: number, sumB: number, sumAB: number): number {
   const [p1, e1] = twoProduct(n, sumAB);
   const [p2, e2] = twoProduct(sumA, sumB);
@@ -29,12 +29,32 @@ export function scaledCoMoment(n: number, sumA: number, sumB: number, sumAB: num
   return Number.isFinite(exact) ? exact : n * sumAB - sumA * sumB;
 }
 
-/** Sample covariance with n−1: Σ(a−ā)(b−b̄)/(n−1). */
-export function sampleCovariance(n: number, sumA: number, sumB: number, sumAB: number): number {
-  return scaledCoMoment(n, sumA, sumB, sumAB) / (n * (n - 1));
+// Above this, n·Σab or Σa·Σb could overflow although the covariance itself is an ordinary number.
+const LARGE = 2 ** 450;
+
+/**
+ * Σ(a−ā)(b−b̄)/n, the population covariance. Sums too large for n·Σab are scaled by a power of two
+ * first (exact, so nothing is lost): Σa = Σb ≈ 1e154, Σab ≈ 1e308 is a valid input whose products
+ * overflow, and it used to come out as an infinite (or zero) variance.
+ */
+export function populationCovariance(n: number, sumA: number, sumB: number, sumAB: number): number {
+  const size = Math.max(Math.abs(sumA), Math.abs(sumB), Math.sqrt(Math.abs(sumAB)));
+  if (!(size > LARGE)) return scaledCoMoment(n, sumA, sumB, sumAB) / (n * n);
+  const k = Math.ceil(Math.log2(size)) - 400; // the scaled sums are ~2^400, their products ~2^853 at most
+  const s = 2 ** -k;
+  const scaled = scaledCoMoment(n, sumA * s, sumB * s, sumAB * s * s) / (n * n);
+  return scaled * 2 ** k * 2 ** k; // in two steps: 2^(2k) itself may not be representable
 }
 
-/** Sample variance with n−1, clamped at 0 (rounding of the inputs can push it slightly negative). */
+/** Sample covariance with n−1: Σ(a−ā)(b−b̄)/(n−1). */
+export function sampleCovariance(n: number, sumA: number, sumB: number, sumAB: number): number {
+  return populationCovariance(n, sumA, sumB, sumAB) * (n / (n - 1));
+}
+
+/**
+ * Sample variance with n−1, clamped at 0 (rounding of the inputs can push it slightly negative;
+ * sums that no data can give are caught by ./consistency before this is used).
+ */
 export function sampleVariance(n: number, sum: number, sumSquares: number): number {
   return Math.max(0, sampleCovariance(n, sum, sum, sumSquares));
 }

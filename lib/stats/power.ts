@@ -1,9 +1,9 @@
 // Sample size and minimum detectable effect for a two-sided, two-variant test, matching
 // R's power.prop.test and power.t.test (strict = FALSE). The effect size is relative (mde).
+import { ALPHA_RANGE, DEFAULT_ALPHA, isSaneAlpha } from './bounds';
 import { pnorm, pnt, qnorm, qtUpper } from './distributions';
 import type { PowerAnswer, PowerRequest, PowerSpec } from './types';
 
-const DEFAULT_ALPHA = 0.05;
 const DEFAULT_POWER = 0.8;
 const MAX_USERS = 1e12;
 
@@ -60,7 +60,7 @@ export function meanEffectSize(n: number, alpha: number, power: number): number 
 }
 
 function problem(spec: PowerSpec, alpha: number, power: number): string | null {
-  if (!(alpha > 0 && alpha < 1)) return 'alpha must be in (0, 1)';
+  if (!isSaneAlpha(alpha)) return `alpha must be in [${ALPHA_RANGE.min}, ${ALPHA_RANGE.max}]`;
   if (!(power > 0 && power < 1)) return 'power must be in (0, 1)';
   if ((spec.mde === undefined) === (spec.usersPerVariant === undefined)) return 'give exactly one of mde and usersPerVariant';
   if (spec.mde !== undefined && !(spec.mde !== 0 && Number.isFinite(spec.mde))) return 'mde must be a non-zero number';

@@ -1,6 +1,8 @@
 // Strict validation of CLI input (STATS-CLI.md). The engine itself never needs this: it tolerates
 // bad data with null + warning. Here bad input is an error naming the offending field.
 import { z } from 'zod';
+import { ALPHA_RANGE, LEVEL_RANGE, REQUEST_LIMITS } from './bounds';
+import { impossibleCovariate, impossibleOutcome } from './consistency';
 import type { PowerRequest, StatsRequest } from './types';
 import { formatPath } from './path';
 
@@ -16,6 +18,15 @@ const nonNegativeInt = z
   .min(0, 'expected a non-negative integer');
 const positive = z.number(required('a positive number')).gt(0, 'expected a positive number');
 const unitInterval = z.number(required('a number in (0, 1)')).gt(0, 'expected a number in (0, 1)').lt(1, 'expected a number in (0, 1)');
+const inRange = (what: string, range: { min: number; max: number }) => {
+  const expected = `${what} in [${range.min}, ${range.max}]`;
+  return z.number(required(expected)).min(range.min, `expected ${expected}`).max(range.max, `expected ${expected}`);
+};
+const alpha = inRange('a number', ALPHA_RANGE);
+const level = inRange('a level', LEVEL_RANGE);
+/** An array of at most `max` items, saying how many it got. */
+const bounded = <T extends z.ZodType>(item: T, max: number, what: string, expected: string) =>
+  z.array(item, required(expected)).max(max, { error: (issue) => `expected at most ${max} ${what} (got ${(issue.input as unknown[]).length})` });
 
 const covariate = z.strictObject({ sum: finite, sumSquares: nonNegative, sumProduct: finite }, required('an object'));
 
@@ -37,6 +48,19 @@ const ratioEntry = z.strictObject(
   required('an object'),
 );
 
+const quantileSummary = z.strictObject(
+  {
+    level: unitInterval,
+    estimate: finite,
+    lower: finite,
+    upper: finite,
+    bracketZ: positive,
+    effectiveN: positive,
+  },
+  required('an object (or null when the variant has no values)'),
+);
+const quantileEntry = z.strictObject({ n: nonNegativeInt, quantile: quantileSummary.nullable(), covariate: covariate.optional() }, required('an object'));
+
 const key = z.string(required('a non-empty string')).min(1, 'expected a non-empty string');
 const dataOf = <T extends z.ZodType>(entry: T) => z.record(z.string(), entry, required('an object keyed by variant id'));
 
@@ -46,8 +70,9 @@ const metric = z.discriminatedUnion(
     z.strictObject({ key, type: z.literal('mean'), data: dataOf(meanEntry) }),
     z.strictObject({ key, type: z.literal('proportion'), data: dataOf(proportionEntry) }),
     z.strictObject({ key, type: z.literal('ratio'), data: dataOf(ratioEntry) }),
+    z.strictObject({ key, type: z.literal('quantile'), data: dataOf(quantileEntry) }),
   ],
-  { error: 'expected type "mean", "proportion" or "ratio"' },
+  { error: 'expected type "mean", "proportion", "ratio" or "quantile"' },
 );
 
 const variant = z.strictObject({ id: key, weight: positive, users: nonNegativeInt }, required('an object'));
@@ -55,15 +80,15 @@ const variant = z.strictObject({ id: key, weight: positive, users: nonNegativeIn
 const statsRequest = z
   .strictObject(
     {
-      alpha: unitInterval.optional(),
+      alpha: alpha.optional(),
       correction: z.enum(['none', 'holm', 'bh'], { error: 'expected "none", "holm" or "bh"' }).optional(),
       sequential: z.boolean(required('true or false')).optional(),
       control: key.optional(),
-      variants: z.array(variant, required('an array')).min(2, 'expected at least 2 variants'),
-      metrics: z.array(metric, required('an array')),
+      variants: bounded(variant, REQUEST_LIMITS.variants, 'variants', 'an array').min(2, 'expected at least 2 variants'),
+      metrics: bounded(metric, REQUEST_LIMITS.metrics, 'metrics', 'an array'),
       prior: z.strictObject({ mean: finite, variance: positive }, required('an object')).optional(),
       sequentialTuning: positive.optional(),
-      extraIntervals: z.array(unitInterval, required('an array of levels in (0, 1)')).optional(),
+      extraIntervals: bounded(level, REQUEST_LIMITS.extraIntervals, 'levels', `an array of levels in [${LEVEL_RANGE.min}, ${LEVEL_RANGE.max}]`).optional(),
     },
     required('an object'),
   )
@@ -84,7 +109,16 @@ const statsRequest = z
       for (const [id, entry] of Object.entries(m.data)) {
         const at = ['metrics', i, 'data', id];
         if (!ids.includes(id)) ctx.addIssue({ code: 'custom', path: at, message: 'not a variant id' });
-        if (m.type === 'proportion' && entry.sum > entry.n) ctx.addIssue({ code: 'custom', path: [...at, 'sum'], message: 'conversions cannot exceed n' });
+        const impossible = impossibleOutcome(m.type, entry) ?? impossibleCovariate(m.type, entry);
+        if (impossible) ctx.addIssue({ code: 'custom', path: [...at, ...impossible.field.split('.')], message: impossible.message });
+      }
+      if (m.type === 'quantile') {
+        const entries = Object.entries(m.data).filter(([, e]) => e.quantile);
+        const first = entries[0]?.[1].quantile?.level;
+        const other = entries.find(([, e]) => e.quantile?.level !== first);
+        if (other) {
+          ctx.addIssue({ code: 'custom', path: ['metrics', i, 'data', other[0], 'quantile', 'level'], message: `must equal the other variants' level (${first})` });
+        }
       }
       const withCovariate = Object.values(m.data).filter((e) => e.covariate !== undefined).length;
       if (withCovariate > 0 && withCovariate < Object.keys(m.data).length) {
@@ -92,6 +126,23 @@ const statsRequest = z
         ctx.addIssue({ code: 'custom', path: ['metrics', i, 'data', missing, 'covariate'], message: 'covariate must be given for all variants or none' });
       }
     });
+    // the answer grows with these products, so they are bounded too (STATS-CLI.md extension)
+    const comparisons = req.metrics.length * (req.variants.length - 1);
+    if (comparisons > REQUEST_LIMITS.comparisons) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['metrics'],
+        message: `${req.metrics.length} metrics × ${req.variants.length - 1} treatment variants = ${comparisons} comparisons; at most ${REQUEST_LIMITS.comparisons}`,
+      });
+    }
+    const extra = comparisons * (req.extraIntervals?.length ?? 0);
+    if (extra > REQUEST_LIMITS.extraIntervalsInAll) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['extraIntervals'],
+        message: `${req.extraIntervals?.length} levels × ${comparisons} comparisons = ${extra} extra intervals; at most ${REQUEST_LIMITS.extraIntervalsInAll}`,
+      });
+    }
   });
 
 const powerRequest = z
@@ -104,7 +155,7 @@ const powerRequest = z
           mde: finite.optional(),
           usersPerVariant: z.number(required('a number >= 2')).min(2, 'expected a number >= 2').optional(),
           sd: positive.optional(),
-          alpha: unitInterval.optional(),
+          alpha: alpha.optional(),
           power: unitInterval.optional(),
         },
         required('an object'),

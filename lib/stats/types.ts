@@ -7,11 +7,22 @@
 //                            confidence sequence's mixing parameter rho (default 5000, as GrowthBook).
 //   request.extraIntervals   extra confidence levels, e.g. [0.68]; each treatment variant then gets
 //                            `intervals: [{level, absolute, relative}]`, computed like the main interval.
-//   answer variant.stdDev    per-unit standard deviation (null when n < 2).
+//   metric type "quantile"   p50, p90, … of per-user or per-event values: per variant
+//                            { n, quantile: { level, estimate, lower, upper, bracketZ, effectiveN } }
+//                            (see QuantileSummary; no CUPED, fixed horizon only, normal reference).
+//   answer variant.stdDev    per-unit standard deviation (null when n < 2); for quantiles se·√n.
 //   answer variant.risk      expected loss (relative units) of shipping control / treatment.
 //   power.usersPerVariant    given instead of `mde`, asks for the reachable relative MDE.
+//
+// Narrower than the doc (lib/stats/bounds.ts; the CLI exits 2 naming the field, the engine falls
+// back to the default with a warning):
+//   alpha (also power.alpha) in [0.001, 0.5] instead of (0, 1); extraIntervals levels in [0.5, 0.999].
+//   CLI request size: ≤ 8 MiB, ≤ 50 variants, ≤ 5,000 metrics, ≤ 20,000 comparisons (metrics ×
+//   treatments), ≤ 10 extraIntervals levels and ≤ 20,000 extra intervals in all.
+//   Sums no data can give are refused (lib/stats/consistency.ts): Σy² < (Σy)²/n, a Σxy beyond
+//   Cauchy–Schwarz, non-zero sums with n = 0, proportion sumSquares ≠ sum.
 
-export type MetricType = 'mean' | 'proportion' | 'ratio';
+export type MetricType = 'mean' | 'proportion' | 'ratio' | 'quantile';
 export type Correction = 'none' | 'holm' | 'bh';
 
 export interface VariantInput {
@@ -29,11 +40,33 @@ export interface CovariateSums {
   sumProduct: number;
 }
 
+/**
+ * One variant's sample quantile and the order-statistic bracket around it (Deng, Knoblich & Lu
+ * 2018, "Applying the Delta Method in Metric Analytics"), as the warehouse computes them.
+ */
+export interface QuantileSummary {
+  /** p, e.g. 0.9 for p90; the same for every variant of a metric */
+  level: number;
+  /** the sample p-quantile */
+  estimate: number;
+  /** the sample quantiles at levels p ∓ bracketZ·√(p(1−p)/effectiveN) */
+  lower: number;
+  upper: number;
+  /** z of the bracket (any positive value; 1.96 is usual): se = (upper − lower)/(2·bracketZ) */
+  bracketZ: number;
+  /**
+   * n for user-level quantiles; for event-level ones the cluster-adjusted n* = p(1−p)/Var̂(p̂)
+   * (lib/stats/quantile.ts clusteredEffectiveN).
+   */
+  effectiveN: number;
+}
+
 /** Sufficient statistics of one variant for one metric. */
 export interface VariantData {
+  /** users (for quantiles too, also event-level ones) */
   n: number;
-  /** Σy (numerator sum for ratios; conversions for proportions). */
-  sum: number;
+  /** Σy (numerator sum for ratios; conversions for proportions); required except for quantiles. */
+  sum?: number;
   /** Σy²; required for mean and ratio, ignored for proportion. */
   sumSquares?: number;
   /** Ratio only: Σ denominator. */
@@ -42,7 +75,9 @@ export interface VariantData {
   denominatorSumSquares?: number;
   /** Ratio only: Σ numerator·denominator. */
   sumProduct?: number;
-  /** CUPED covariate, on all variants or none (ignored for ratio metrics). */
+  /** Quantile only: null when the variant has no values. */
+  quantile?: QuantileSummary | null;
+  /** CUPED covariate, on all variants or none (ignored for ratio and quantile metrics). */
   covariate?: CovariateSums;
 }
 

@@ -7,16 +7,22 @@ export interface Difference {
   estimate: number;
   /** se = √(σ²_T/n_T + σ²_C/n_C). */
   se: number;
-  /** Welch–Satterthwaite degrees of freedom; NaN when both variances are 0. */
+  /** Welch–Satterthwaite degrees of freedom; NaN when both variances are 0; Infinity (normal) for normal arms. */
   df: number;
 }
 
 export function welchDifference(treatment: Arm, control: Arm): Difference {
   const vT = treatment.adjustedVariance / treatment.n;
   const vC = control.adjustedVariance / control.n;
-  // ν = (v_T + v_C)² / (v_T²/(n_T−1) + v_C²/(n_C−1))  (Satterthwaite 1946)
-  const df = (vT + vC) ** 2 / ((vT * vT) / (treatment.n - 1) + (vC * vC) / (control.n - 1));
-  return { estimate: treatment.adjustedMean - control.adjustedMean, se: Math.sqrt(vT + vC), df };
+  // √(v_T + v_C) without overflow when each variance is near the largest double
+  const se = Number.isFinite(vT + vC) ? Math.sqrt(vT + vC) : Math.hypot(Math.sqrt(vT), Math.sqrt(vC));
+  // ν = (v_T + v_C)² / (v_T²/(n_T−1) + v_C²/(n_C−1))  (Satterthwaite 1946), on v/max(v) so nothing overflows
+  const top = Math.max(vT, vC);
+  const a = vT / top;
+  const c = vC / top;
+  const welch = (a + c) ** 2 / ((a * a) / (treatment.n - 1) + (c * c) / (control.n - 1));
+  const df = (treatment.normal || control.normal) && top > 0 ? Infinity : welch;
+  return { estimate: treatment.adjustedMean - control.adjustedMean, se, df };
 }
 
 /** Two-sided p = 2·(1 − F_t(|Δ/se|, ν)). */

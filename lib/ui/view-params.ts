@@ -1,11 +1,15 @@
 import { z } from "zod";
+import { ALPHA_RANGE } from "@/lib/stats/bounds"; // not the index: this module reaches the browser
 import { DEFAULT_VIEW, type ViewOptions } from "@/lib/analysis/stats-request";
 
 const flag = z.enum(["0", "1"]).transform((v) => v === "1");
 
+/** alpha in the URL: the stats engine's one sane range (lib/stats/bounds.ts). */
+const alphaParam = z.coerce.number().min(ALPHA_RANGE.min).max(ALPHA_RANGE.max);
+
 // The dashboard view lives in the URL, so a shared link reproduces it; bad values fall back to defaults.
 const viewSchema = z.object({
-  alpha: z.coerce.number().gt(0).lt(0.5).catch(DEFAULT_VIEW.alpha),
+  alpha: alphaParam.catch(DEFAULT_VIEW.alpha),
   correction: z.enum(["none", "holm", "bh"]).catch(DEFAULT_VIEW.correction),
   sequential: flag.catch(DEFAULT_VIEW.sequential),
   cuped: flag.catch(DEFAULT_VIEW.cuped),
@@ -22,6 +26,19 @@ export function viewFromParams(params: Params): ViewOptions {
     sequential: first(params.sequential) ?? (DEFAULT_VIEW.sequential ? "1" : "0"),
     cuped: first(params.cuped) ?? (DEFAULT_VIEW.cuped ? "1" : "0"),
   });
+}
+
+/**
+ * Why a view parameter of the URL was not used as given, for the page and the JSON API to show
+ * (a silently replaced alpha would make the intervals' level a surprise).
+ */
+export function viewNotes(params: Params): string[] {
+  const alpha = first(params[PARAM_KEYS.alpha]);
+  if (alpha === undefined || alphaParam.safeParse(alpha).success) return [];
+  const shown = alpha.length > 40 ? `${alpha.slice(0, 40)}…` : alpha;
+  return [
+    `alpha "${shown}" is not a number in [${ALPHA_RANGE.min}, ${ALPHA_RANGE.max}]; showing the default alpha = ${DEFAULT_VIEW.alpha} (${Math.round((1 - DEFAULT_VIEW.alpha) * 100)}% intervals)`,
+  ];
 }
 
 /**

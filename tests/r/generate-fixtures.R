@@ -269,3 +269,96 @@ for (df in c(2, 4, 30)) for (t in c(12.7, 31.6)) for (ncp in c(26, 30, 37)) {
   dist$pnt[[length(dist$pnt) + 1]] <- list(t = t, df = df, ncp = ncp, p = pt(t, df, ncp))
 }
 write_fixture("distributions", dist)
+
+# ---- ratio metrics by the delta method, by hand from per-user data ------------------------------
+# Independent of the linearised t.test above: R = sum(y)/sum(x) with Var(R) = g' S g / n, where S is
+# the sample covariance matrix of (y, x) per user and g = (1/mean(x), -mean(y)/mean(x)^2) the
+# gradient of mean(y)/mean(x) (Deng, Knoblich & Lu 2018). Welch df on the two arms' variances, as
+# for means; the relative lift (R_T - R_C)/|R_C| by the delta method over two independent arms.
+ratio_delta <- function(y, x) {
+  g <- c(1 / mean(x), -mean(y) / mean(x)^2)
+  list(ratio = sum(y) / sum(x), var = as.numeric(t(g) %*% cov(cbind(y, x)) %*% g) / length(y))
+}
+ratio_delta_cases <- list()
+for (i in 1:24) {
+  nC <- sample(c(20, 150, 1000, 8000), 1); nT <- sample(c(20, 150, 1000, 8000), 1)
+  alpha <- c(0.05, 0.1, 0.01)[(i - 1) %% 3 + 1]
+  draw_arm <- function(n, lift) {
+    sessions <- 1 + rpois(n, sample(c(0.3, 2, 8), 1))            # denominator, e.g. sessions or orders
+    buyer <- rbinom(n, 1, 0.4)                                     # many users spend nothing
+    revenue <- buyer * sessions * rgamma(n, 2, 0.05) * lift        # numerator correlated with the denominator
+    list(y = revenue, x = sessions)
+  }
+  ctl <- draw_arm(nC, 1); trt <- draw_arm(nT, sample(c(1, 1.05, 1.3), 1))
+  if (sum(ctl$y) == 0 || sum(trt$y) == 0) next
+  rc <- ratio_delta(ctl$y, ctl$x); rt <- ratio_delta(trt$y, trt$x)
+  d <- rt$ratio - rc$ratio
+  se <- sqrt(rt$var + rc$var)
+  df <- (rt$var + rc$var)^2 / (rt$var^2 / (nT - 1) + rc$var^2 / (nC - 1))
+  q <- qt(1 - alpha / 2, df)
+  rel <- d / abs(rc$ratio)
+  relSe <- sqrt(rt$var / rc$ratio^2 + rt$ratio^2 * rc$var / rc$ratio^4)
+  entry <- function(a) list(n = length(a$y), sum = sum(a$y), sumSquares = sum(a$y^2),
+                            denominatorSum = sum(a$x), denominatorSumSquares = sum(a$x^2), sumProduct = sum(a$x * a$y))
+  ratio_delta_cases[[length(ratio_delta_cases) + 1]] <- list(
+    alpha = alpha, control = entry(ctl), treatment = entry(trt),
+    controlRatio = rc$ratio, treatmentRatio = rt$ratio, controlSe = sqrt(rc$var), treatmentSe = sqrt(rt$var),
+    estimate = d, ciLow = d - q * se, ciHigh = d + q * se, pValue = 2 * pt(-abs(d / se), df), df = df,
+    relEstimate = rel, relCiLow = rel - q * relSe, relCiHigh = rel + q * relSe)
+}
+write_fixture("ratio-delta", ratio_delta_cases)
+
+# ---- quantile metrics: sample quantiles, the order-statistic bracket, the z comparison ------------
+# What the warehouse computes, here by R: quantile(type = 1) (the inverse of the empirical CDF) at p
+# and at p -/+ z*sqrt(p(1-p)/n*), with n* = n for per-user values and, for events clustered in
+# users, n* = p(1-p)/Var(p_hat), p_hat = sum(I)/sum(M) the share of events at or below the
+# estimate and Var(p_hat) by the delta method over users (Deng, Knoblich & Lu 2018). Then by formula:
+# se = (upper - lower)/(2z), the normal interval and p-value of the difference, the relative lift by
+# the delta method and the chance to win (flat prior).
+quantile_summary <- function(values, users, p, z) {
+  n_users <- length(unique(users))
+  n_star <- n_users
+  sums <- NULL
+  estimate <- unname(quantile(values, p, type = 1))
+  if (length(values) > n_users) {
+    I <- tapply(values <= estimate, users, sum); M <- tapply(values, users, length)
+    p_hat <- sum(I) / sum(M)
+    var_p <- n_users / (n_users - 1) * sum((I - p_hat * M)^2) / sum(M)^2
+    n_star <- p * (1 - p) / var_p
+    sums <- list(users = n_users, events = sum(M), atOrBelow = sum(I), atOrBelowSquares = sum(I^2),
+                 eventsSquares = sum(M^2), product = sum(I * M))
+  }
+  h <- z * sqrt(p * (1 - p) / n_star)
+  list(n = n_users,
+       quantile = list(level = p, estimate = estimate,
+                       lower = unname(quantile(values, p - h, type = 1)), upper = unname(quantile(values, p + h, type = 1)),
+                       bracketZ = z, effectiveN = n_star),
+       sums = sums)
+}
+quantile_cases <- list()
+for (i in 1:24) {
+  p <- c(0.5, 0.9, 0.25, 0.99)[(i - 1) %% 4 + 1]
+  clustered <- i > 12
+  z <- c(qnorm(0.975), 1, 2.5)[(i - 1) %% 3 + 1]
+  alpha <- c(0.05, 0.1, 0.01)[(i - 1) %% 3 + 1]
+  arm <- function(lift) {
+    n <- sample(c(1500, 4000, 12000), 1)
+    if (!clustered) return(list(values = rlnorm(n, 3 + lift, 0.9), users = seq_len(n)))
+    m <- 1 + rpois(n, 2)
+    users <- rep(seq_len(n), m)
+    list(values = exp(3 + lift + rep(rnorm(n, 0, 0.6), m) + rnorm(sum(m), 0, 0.6)), users = users)
+  }
+  ctl <- arm(0); trt <- arm(sample(c(0, 0.03, 0.15), 1))
+  sc <- quantile_summary(ctl$values, ctl$users, p, z); st <- quantile_summary(trt$values, trt$users, p, z)
+  seC <- (sc$quantile$upper - sc$quantile$lower) / (2 * z)
+  seT <- (st$quantile$upper - st$quantile$lower) / (2 * z)
+  qC <- sc$quantile$estimate; qT <- st$quantile$estimate
+  d <- qT - qC; se <- sqrt(seT^2 + seC^2); crit <- qnorm(1 - alpha / 2)
+  rel <- d / abs(qC); relSe <- sqrt(seT^2 / qC^2 + qT^2 * seC^2 / qC^4)
+  quantile_cases[[length(quantile_cases) + 1]] <- list(
+    alpha = alpha, control = sc, treatment = st,
+    estimate = d, ciLow = d - crit * se, ciHigh = d + crit * se, pValue = 2 * pnorm(-abs(d / se)),
+    relEstimate = rel, relCiLow = rel - crit * relSe, relCiHigh = rel + crit * relSe,
+    chanceToWin = pnorm(rel / relSe), treatmentSd = seT * sqrt(st$n))
+}
+write_fixture("quantile", quantile_cases)

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { getExperiment } from "@/lib/analysis/experiments";
 import { snapshotHistory } from "@/lib/analysis/store";
-import { displayFromParams, viewFromParams } from "@/lib/ui/view-params";
+import { displayFromParams, viewFromParams, viewNotes } from "@/lib/ui/view-params";
 import { bytesText } from "@/lib/ui/export";
 import { formatDuration, formatInteger, formatLift, formatPercent, formatPLabel } from "@/lib/format";
 import {
@@ -138,6 +138,12 @@ export default async function ExperimentPage({ params, searchParams }: Props) {
             JSON
           </a>
         </div>
+
+        {viewNotes(sp).map((note) => (
+          <p key={note} className="banner" role="status" data-testid="view-note">
+            {note}
+          </p>
+        ))}
 
         {doc.lastFailure ? (
           <div className="banner error" role="alert" data-testid="failure-banner">

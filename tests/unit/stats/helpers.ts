@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'vitest';
-import type { StatsRequest, VariantData, VariantResult, StatsAnswer } from '../../../lib/stats';
+import type { MetricType, StatsRequest, VariantData, VariantResult, StatsAnswer } from '../../../lib/stats';
 
 const FIXTURES = path.resolve(__dirname, '../../r/fixtures');
 
@@ -31,7 +31,7 @@ export function reportWorst(file: string): void {
   console.log(`[${file}] max relative error vs R: ${rows}`);
 }
 
-export function twoArmRequest(control: VariantData, treatment: VariantData, extra: Partial<StatsRequest> = {}, type: 'mean' | 'proportion' | 'ratio' = 'mean'): StatsRequest {
+export function twoArmRequest(control: VariantData, treatment: VariantData, extra: Partial<StatsRequest> = {}, type: MetricType = 'mean'): StatsRequest {
   return {
     // weights follow the sizes, so unequal fixture arms do not trip the SRM warning
     variants: [

@@ -7,6 +7,7 @@ import {
   searchFromView,
   stateFromSearch,
   viewFromParams,
+  viewNotes,
 } from "@/lib/ui/view-params";
 
 describe("view and display params", () => {
@@ -74,5 +75,21 @@ describe("view and display params", () => {
     const params = paramsFromSearch(new URLSearchParams("metrics=a&metrics=b&alpha=0.2"));
     expect(params).toEqual({ metrics: ["a", "b"], alpha: "0.2" });
     expect(displayFromParams(params).metrics).toEqual(["a", "b"]);
+  });
+
+  // issue 9, finding 8: 1e-17 was taken as given ("100% intervals" and NaN notes on the page)
+  it("bounds alpha to [0.001, 0.5]: outside it the default, with a note", () => {
+    for (const alpha of ["1e-17", "0", "-0.1", "0.6", "1", "abc", "", "Infinity"]) {
+      expect(viewFromParams({ alpha }).alpha, alpha).toBe(DEFAULT_VIEW.alpha);
+      expect(viewNotes({ alpha }), alpha).toEqual([
+        `alpha "${alpha}" is not a number in [0.001, 0.5]; showing the default alpha = 0.05 (95% intervals)`,
+      ]);
+    }
+    for (const [alpha, value] of [["0.001", 0.001], ["0.5", 0.5], ["0.2", 0.2]] as const) {
+      expect(viewFromParams({ alpha }).alpha).toBe(value);
+      expect(viewNotes({ alpha })).toEqual([]);
+    }
+    expect(viewNotes({})).toEqual([]);
+    expect(viewNotes({ alpha: "9".repeat(100) })[0]).toContain(`"${"9".repeat(40)}…"`);
   });
 });
