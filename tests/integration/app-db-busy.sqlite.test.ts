@@ -6,7 +6,7 @@ import { useTempEnvironment } from "../support/temp-env";
 // Issue 9, finding 4: another connection holding the app database's write lock for a moment made
 // list, results and refresh fail and the CLI fail with SQLITE_BUSY (busy_timeout was 0). The lock
 // is held by another process, as the server or a CLI would. (Losing a finished run's result:
-// final-write-retry.test.ts.)
+// final-write-retry.sqlite.test.ts.)
 
 const env = useTempEnvironment("app-db-busy");
 
