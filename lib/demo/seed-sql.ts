@@ -76,7 +76,7 @@ CREATE TEMP TABLE event_specs(idx INTEGER, event_name VARCHAR, kind VARCHAR, bas
 INSERT INTO event_specs VALUES
     ${eventSpecRows()};
 
-CREATE TABLE users AS
+CREATE TEMP TABLE users_gen AS
 SELECT
   id AS user_id,
   CASE WHEN rnd(id, 1) < 0.25
@@ -96,11 +96,11 @@ CREATE TEMP TABLE arrivals AS
 SELECT user_id,
   exp(0.5 * gauss(user_id, 10) - 0.125) AS activity,
   TIMESTAMP '${DEMO_START}' + to_microseconds(CAST(rnd(user_id, 6) * ${exposureDays} * 86400e6 AS BIGINT)) AS exposed_at
-FROM users;
+FROM users_gen;
 
 CREATE TEMP TABLE assignments AS
 SELECT u.user_id, u.platform, u.country, b.experiment_id, b.variant, b.idx AS variant_idx, b.n_variants, a.exposed_at
-FROM users u
+FROM users_gen u
 JOIN arrivals a USING (user_id)
 JOIN (SELECT *, count(*) OVER (PARTITION BY slot) AS n_variants FROM variant_bands) b
   ON rnd(u.user_id, 5 + 13 * b.slot) < ${EXPERIMENT_INCLUSION}
@@ -121,7 +121,7 @@ other_variant AS ( -- a few users are also seen in another variant: the cohort m
   JOIN variant_bands b ON b.experiment_id = a.experiment_id AND b.idx = (a.variant_idx + 1) % a.n_variants
   WHERE rnd(hash(a.user_id, a.experiment_id), 11) < ${MULTI_VARIANT_SHARE}
 )
-SELECT user_id, experiment_id, variant, exposed_at, CAST(exposed_at AS DATE) AS event_date, platform, country
+SELECT CAST(user_id AS VARCHAR) AS user_id, experiment_id, variant, exposed_at, CAST(exposed_at AS DATE) AS event_date, platform, country
 FROM (SELECT * FROM first_seen UNION ALL SELECT * FROM repeat_seen UNION ALL SELECT * FROM other_variant)
 WHERE exposed_at < TIMESTAMP '${DEMO_START}' + to_days(${days});
 
@@ -176,10 +176,14 @@ placed AS ( -- value effects apply after exposure only
 -- Stored clustered by user (as on BigQuery, CLUSTER BY user_id): an analysis joins every event to
 -- its user's exposure and groups by user, and with each user's events together those hash
 -- lookups hit the cache. At 5M users this halves the events pass, for ~30 s more seeding.
-SELECT user_id, event_name, event_time, CAST(event_time AS DATE) AS event_date,
+SELECT CAST(user_id AS VARCHAR) AS user_id, event_name, event_time, CAST(event_time AS DATE) AS event_date,
   CASE WHEN valued THEN round(exp(3.4 + 0.6 * gauss(h, 500)) * value_mult, 2) END AS value
 FROM placed
-ORDER BY user_id, event_time;
+ORDER BY placed.user_id, event_time;
+
+-- User ids are strings in the warehouse, as SDKs send them (UUIDs, account ids); the generator
+-- above works on numbers, and the demo's ids are their digits.
+CREATE TABLE users AS SELECT CAST(user_id AS VARCHAR) AS user_id, signup_date, platform, country FROM users_gen;
 
 -- The shop's own order table, a second source: one order per purchase event (same user, time and
 -- value), with a coupon on about a fifth of them and the platform it was placed on.
@@ -198,5 +202,6 @@ DROP TABLE user_value_effects;
 DROP TABLE user_effects;
 DROP TABLE assignments;
 DROP TABLE arrivals;
+DROP TABLE users_gen;
 `;
 }

@@ -132,7 +132,7 @@ describe("an analysis of a row written around the checks", () => {
     const lease = await acquireDuckDb(env.warehouse);
     const con = lease.connection;
     // DuckDB's error() raises its argument: a 100,000-character message at query time
-    await con.run("CREATE OR REPLACE VIEW exposures_loud AS SELECT * FROM exposures WHERE error(repeat('x', 100000 + 0 * user_id)) IS NULL");
+    await con.run("CREATE OR REPLACE VIEW exposures_loud AS SELECT * FROM exposures WHERE error(repeat('x', 100000 + 0 * length(user_id))) IS NULL");
     lease.release();
     await prisma.experiment.update({ where: { id: "pricing-banner-srm" }, data: { exposureSource: "exposures_loud" } });
     const s = await runAnalysis("pricing-banner-srm");
