@@ -170,6 +170,34 @@ describe("API keys", () => {
   });
 });
 
+describe("authorizeClientKey (for the SDK payload and collection routes)", () => {
+  it("needs a live client key, and from a browser one of its origins; CORS headers name only that origin", async () => {
+    const { createApiKey, revokeApiKey } = await import("@/lib/auth/api-keys");
+    const { authorizeClientKey, corsHeaders, corsPreflight } = await import("@/lib/auth/client-keys");
+    const client = await createApiKey({ name: "web", scope: "client", origins: ["https://shop.example.com"] }, null);
+    const secret = await createApiKey({ name: "secret", scope: "write" }, null);
+    const req = (headers: Record<string, string>) => new Request("http://app.test/api/collect", { method: "POST", headers });
+    const status = async (check: ReturnType<typeof authorizeClientKey>) => {
+      const c = await check;
+      return c.ok ? 200 : c.response.status;
+    };
+    expect(await status(authorizeClientKey(req({})))).toBe(401); // collection without a key
+    expect(await status(authorizeClientKey(req({ authorization: "Bearer exr_client_" + "x".repeat(43) })))).toBe(401); // wrong key
+    expect(await status(authorizeClientKey(req({ authorization: `Bearer ${secret.key}` })))).toBe(403);
+    expect(await status(authorizeClientKey(req({ authorization: `Bearer ${client.key}`, origin: "https://evil.example" })))).toBe(403);
+    expect(await status(authorizeClientKey(req({ authorization: `Bearer ${client.key}`, origin: "https://shop.example.com" })))).toBe(200);
+    expect(await status(authorizeClientKey(req({ authorization: `Bearer ${client.key}` })))).toBe(200); // an app, not a browser
+    expect(await status(authorizeClientKey(req({}), client.key))).toBe(200); // the key in the path (SDK payload)
+    expect(corsHeaders("https://shop.example.com")["access-control-allow-origin"]).toBe("https://shop.example.com");
+    expect(corsHeaders(null)).toEqual({});
+    const preflight = (origin: string) => new Request("http://app.test/api/features/x", { method: "OPTIONS", headers: { origin } });
+    expect((await corsPreflight(preflight("https://shop.example.com"), client.key)).status).toBe(204);
+    expect((await corsPreflight(preflight("https://evil.example"), client.key)).status).toBe(403);
+    await revokeApiKey(client.row.id);
+    expect(await status(authorizeClientKey(req({ authorization: `Bearer ${client.key}` })))).toBe(401);
+  });
+});
+
 describe("anonymous visitors", () => {
   it("follow ANONYMOUS_ROLE: none (the default) reads nothing, viewer reads; neither writes", async () => {
     const { requireRole } = await import("@/lib/auth/authorize");
