@@ -6,7 +6,8 @@ import { inAnalysisSlot } from "./analysis-queue";
 import { checkByteBudget } from "./byte-budget";
 import { getExperiment } from "./experiments";
 import { planFor } from "./plan";
-import { claimRun, finishRun, markRunning, startHeartbeat, type RunOutcome } from "./runs";
+import { cancelMessage, runControl } from "./run-control";
+import { claimRun, finishRun, markRunning, markStatement, startHeartbeat, type RunOutcome } from "./runs";
 import { storedError, storedSql } from "./snapshot-limits";
 import type { SnapshotRow } from "./snapshots";
 import { timeSeriesMetrics } from "./sql/timeseries-sql";
@@ -25,28 +26,54 @@ export class ExperimentNotFoundError extends Error {
 }
 
 /**
- * Runs one analysis (its statements in turn) and records it as a new snapshot. The snapshot is
- * claimed at the start (queued: one active run per experiment, see runs.ts), waits for a free
- * analysis slot (running), and is written once at the end (succeeded with every number, or failed
- * with the warehouse's message); earlier snapshots are never touched, so the last good result
- * stays on the page.
+ * Runs one analysis (its statements in turn) and records it as a new snapshot, waiting for the
+ * outcome (the CLI, the demo, tests; the web app uses enqueueAnalysis in analysis-jobs.ts). The
+ * snapshot is claimed at the start (queued: one active run per experiment, see runs.ts), waits
+ * for a free analysis slot (running), and is written once at the end (succeeded with every
+ * number, failed with the warehouse's message, or cancelled); earlier snapshots are never
+ * touched, so the last good result stays on the page.
  */
-export async function runAnalysis(experimentId: string, warehouse?: Warehouse): Promise<SnapshotRow> {
+export async function runAnalysis(experimentId: string, warehouse?: Warehouse, options: { requestedBy?: string } = {}): Promise<SnapshotRow> {
   const exp = await getExperiment(experimentId);
   if (!exp) throw new ExperimentNotFoundError(experimentId);
-  const kind = warehouse?.kind ?? warehouseKind();
-  const snapshot = await claimRun(experimentId, kind);
+  const snapshot = await claimRun(experimentId, warehouse?.kind ?? warehouseKind(), options.requestedBy ?? null);
+  return runClaimed(exp, snapshot, warehouse);
+}
+
+/**
+ * Carries a claimed run to its outcome: heartbeat, a cancel control, a slot in the analysis
+ * queue. A cancel while the run still waits in line finishes it at once as cancelled (its turn
+ * in the line then passes without touching the warehouse).
+ */
+export async function runClaimed(exp: Experiment, snapshot: SnapshotRow, warehouse?: Warehouse): Promise<SnapshotRow> {
   const stopHeartbeat = startHeartbeat(snapshot.id);
+  const control = runControl(snapshot.id);
+  let started = false;
+  const cancelledInLine = new Promise<SnapshotRow>((resolve, reject) => {
+    control.signal.addEventListener(
+      "abort",
+      () => {
+        if (!started) finishRun(snapshot.id, { status: "cancelled", error: cancelMessage(control.signal) }).then(resolve, reject);
+      },
+      { once: true },
+    );
+  });
   try {
-    return await inAnalysisSlot(() => execute(exp, snapshot, warehouse));
+    const ran = await inAnalysisSlot(async () => {
+      if (control.signal.aborted) return null;
+      started = true;
+      return execute(exp, snapshot, control.signal, warehouse);
+    });
+    return ran ?? (await cancelledInLine);
   } finally {
+    control.release();
     stopHeartbeat();
   }
 }
 
 type Experiment = NonNullable<Awaited<ReturnType<typeof getExperiment>>>;
 
-async function execute(exp: Experiment, snapshot: SnapshotRow, warehouse?: Warehouse): Promise<SnapshotRow> {
+async function execute(exp: Experiment, snapshot: SnapshotRow, signal: AbortSignal, warehouse?: Warehouse): Promise<SnapshotRow> {
   const experimentId = exp.id;
   const kind = snapshot.warehouse as Warehouse["kind"];
   const started = performance.now();
@@ -62,6 +89,7 @@ async function execute(exp: Experiment, snapshot: SnapshotRow, warehouse?: Wareh
     sql = formatStatements(statements, false);
     // per statement: the same name can carry a different value in another statement
     params = statements.map((s) => ({ statement: s.kind, params: s.params }));
+    if (wh.maxBytes !== null) await markStatement(snapshot.id, "dry runs (byte budget)");
     const estimates = await checkByteBudget(wh, statements);
     const labels = { app: "experiment-results", experiment: experimentId.toLowerCase().replace(/[^a-z0-9_-]/g, "_").slice(0, 63) };
     const variants = exp.variants.map((v) => ({ key: v.key, weight: v.weight }));
@@ -70,7 +98,9 @@ async function execute(exp: Experiment, snapshot: SnapshotRow, warehouse?: Wareh
     let rowCount = 0;
     let bytes: number | null = null;
     for (const [i, statement] of statements.entries()) {
-      const result = await wh.query(statement.sql, statement.params, { labels, estimatedBytes: estimates?.[i] });
+      if (signal.aborted) throw signal.reason;
+      await markStatement(snapshot.id, statement.kind);
+      const result = await wh.query(statement.sql, statement.params, { labels, estimatedBytes: estimates?.[i], signal });
       rowCount += result.rows.length;
       if (result.stats.bytesProcessed !== null) bytes = (bytes ?? 0) + result.stats.bytesProcessed;
       if (statement.kind === "aggregates") {
@@ -95,10 +125,10 @@ async function execute(exp: Experiment, snapshot: SnapshotRow, warehouse?: Wareh
     };
   } catch (err) {
     outcome = {
-      status: "failed",
+      // a cancel surfaces as the warehouse's own error ("Interrupted", "job cancelled"): the signal says which it was
+      ...(signal.aborted ? { status: "cancelled", error: cancelMessage(signal) } : { status: "failed", error: storedError(publicMessage(err, "the analysis failed")) }),
       sql: storedSql(sql),
       parameters: JSON.stringify(params),
-      error: storedError(publicMessage(err, "the analysis failed")),
       durationMs: Math.round(performance.now() - started),
     };
   } finally {
