@@ -1,7 +1,7 @@
 import { redirect } from "next/navigation";
-import { AccessDenied, requireRole } from "./authorize";
+import { AccessDenied, currentPrincipal, requireRole } from "./authorize";
 import type { Principal } from "./principal";
-import type { Role } from "./roles";
+import { roleAllows, type Role } from "./roles";
 
 /**
  * For pages: the principal when it holds `need`; otherwise a visitor is sent to sign in (and back
@@ -15,4 +15,9 @@ export async function requirePageRole(need: Role, path: string): Promise<Princip
     if (err.status === 401) redirect(`/sign-in?next=${encodeURIComponent(path)}`);
     redirect(`/forbidden?need=${need}`);
   }
+}
+
+/** Whether the visitor may read (for metadata, which must not leak names to those who may not). */
+export async function mayRead(): Promise<boolean> {
+  return roleAllows((await currentPrincipal()).role, "viewer");
 }

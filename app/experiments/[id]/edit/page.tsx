@@ -5,6 +5,7 @@ import { getExperiment } from "@/lib/analysis/experiments";
 import { formValuesFrom } from "@/lib/analysis/experiment-form";
 import { allMetrics } from "@/lib/metrics/registry";
 import { ExperimentEditor } from "../../experiment-editor";
+import { mayRead, requirePageRole } from "@/lib/auth/page-access";
 
 export const dynamic = "force-dynamic";
 
@@ -12,12 +13,13 @@ type Props = { params: Promise<{ id: string }> };
 
 export async function generateMetadata({ params }: Props) {
   const { id } = await params;
-  const exp = await getExperiment(routeParam(id));
+  const exp = (await mayRead()) ? await getExperiment(routeParam(id)) : null;
   return { title: exp ? `Edit ${exp.name} · Experiment results` : "Not found" };
 }
 
 export default async function EditExperimentPage({ params }: Props) {
   const { id } = await params;
+  await requirePageRole("editor", `/experiments/${id}/edit`);
   const exp = await getExperiment(routeParam(id));
   if (!exp) notFound();
   const metrics = allMetrics().map((m) => ({ key: m.key, name: m.name, description: m.description, statistic: m.statistic }));

@@ -1,9 +1,10 @@
-import { NextResponse, type NextRequest } from "next/server";
+import { NextResponse } from "next/server";
 import { getExperiment } from "@/lib/analysis/experiments";
 import { displayFromParams, paramsFromSearch, viewFromParams } from "@/lib/analysis/view-params";
 import { allRows } from "@/lib/ui/results-view";
 import { loadResultsDocument } from "@/lib/analysis/results-document";
 import { routeParam } from "@/app/route-param";
+import { guardedRoute } from "@/lib/http/guarded-route";
 import { publicMessage } from "@/lib/public-error";
 
 export const dynamic = "force-dynamic";
@@ -13,12 +14,12 @@ export const dynamic = "force-dynamic";
  * cuped, segment; display options are echoed): the results document, plus `rows`, one per metric
  * and treatment variant with the verdict and the direction-aware chance to win the page shows.
  */
-export async function GET(req: NextRequest, { params }: { params: Promise<{ id: string }> }) {
+export const GET = guardedRoute<{ params: Promise<{ id: string }> }>({ role: "viewer" }, async (req, { params }) => {
   const id = routeParam((await params).id);
   try {
     const exp = await getExperiment(id);
     if (!exp) return NextResponse.json({ error: `no experiment with id "${id}"` }, { status: 404 });
-    const query = paramsFromSearch(req.nextUrl.searchParams);
+    const query = paramsFromSearch(new URL(req.url).searchParams);
     const view = viewFromParams(query);
     const display = displayFromParams(query);
     const doc = await loadResultsDocument(exp, view, display.segment);
@@ -26,4 +27,4 @@ export async function GET(req: NextRequest, { params }: { params: Promise<{ id: 
   } catch (err) {
     return NextResponse.json({ error: publicMessage(err, "the results could not be loaded") }, { status: 500 });
   }
-}
+});
