@@ -9,6 +9,8 @@ import { formatResultsTable } from "@/lib/analysis/format-text";
 import { commentText } from "@/lib/analysis/sql-comment";
 import { dialectFor } from "@/lib/warehouse";
 import { warehouseKind } from "@/lib/warehouse/config";
+import { recordAudit } from "@/lib/audit/log";
+import { notifyAfterRun } from "@/lib/notify/deliver";
 import { fail, main } from "./cli";
 
 const USAGE = "usage: npm run analyze -- <experiment-id> [--json] [--sql] [--dialect duckdb|bigquery]\n       npm run analyze -- --list";
@@ -51,7 +53,9 @@ main(async () => {
   if (dialect !== warehouseKind()) {
     fail(`--dialect ${dialect} runs only with --sql; set WAREHOUSE=${dialect} to analyse there`, 2);
   }
-  const snapshot = await runAnalysis(exp.id);
+  const snapshot = await runAnalysis(exp.id, undefined, { requestedBy: "command line" });
+  await recordAudit({ kind: "system", name: "command line" }, { action: "analysed", targetType: "run", targetId: String(snapshot.id), experimentId: exp.id, summary: `analysis #${snapshot.id} ${snapshot.status} (npm run analyze)` });
+  await notifyAfterRun(snapshot); // webhooks of the experiment, retried before the command ends
   // never print the previous snapshot's numbers as if they were this run's
   if (snapshot.status !== "succeeded") fail(`analysis failed (snapshot ${snapshot.id}): ${snapshot.error}`);
   const doc = await loadResultsDocument(exp);
