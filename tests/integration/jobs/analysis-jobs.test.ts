@@ -1,6 +1,7 @@
 import { rmSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resetConfig } from "@/lib/config";
 import { FakeBigQuery } from "../../support/fake-bigquery";
@@ -182,6 +183,8 @@ describe("refresh answers at once and the analysis goes on in the background", (
       const { GET } = await import("@/app/api/experiments/[id]/results/route");
       const res = await GET(new Request("http://app.test/api/experiments/pricing-banner-srm/results", { headers: { authorization: `Bearer ${readKey}` } }), routeCtx({ id: "pricing-banner-srm" }));
       expect(((await res.json()) as { lastFailure: { error: string } }).lastFailure.error).toBe(error);
+      // and the file is let go (closed when idle, 0 ms here), so another process can take it
+      expect(duckDbInstanceState(env.warehouse)).toEqual({ open: false, leases: 0 });
     } finally {
       rmSync(spillParent, { force: true });
     }
@@ -253,6 +256,35 @@ describe("cancelling reaches the warehouse", () => {
       activeExperimentId: null,
       currentStatement: null,
     });
+  });
+
+  it("DuckDB: a run waiting for the file (another process holds it) stops waiting when cancelled", async () => {
+    const { duckDbInstanceState } = await import("@/lib/warehouse/duckdb-instances");
+    await until("this process to let go of the file", async () => !duckDbInstanceState(env.warehouse).open);
+    const holder = spawn(path.join(process.cwd(), "node_modules", ".bin", "tsx"), ["tests/support/hold-warehouse.ts", env.warehouse], { stdio: ["pipe", "pipe", "inherit"] });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        holder.stdout!.on("data", (c: Buffer) => c.toString().includes("held") && resolve());
+        holder.on("exit", (code) => reject(new Error(`the holder exited (${code})`)));
+      });
+      const runId = (await refresh("onboarding-three-arm")).body.runId as number;
+      const waiting = await until("the run to wait for the file", async () => {
+        const s = (await runStatusOf(runId)).body;
+        return s.status === "running" && s.statement === "opening the warehouse" ? s : null;
+      });
+      expect(waiting.cancelRequested).toBe(false);
+      const asked = Date.now();
+      expect((await cancel(runId)).status).toBe(202);
+      const ended = await until("the cancel", async () => {
+        const s = (await runStatusOf(runId)).body;
+        return s.status === "cancelled" ? s : null;
+      }, 5000);
+      expect(Date.now() - asked).toBeLessThan(3000); // not the 30 s lock wait
+      expect(ended.error).toBe("cancelled by API key “ci”");
+    } finally {
+      holder.kill("SIGTERM");
+      await settled();
+    }
   });
 
   it("DuckDB: a cancel interrupts the lease's connection mid-statement, which then serves the next query", async () => {
