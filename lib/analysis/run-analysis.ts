@@ -84,7 +84,10 @@ async function execute(exp: Experiment, snapshot: SnapshotRow, signal: AbortSign
   try {
     await markRunning(snapshot.id);
     const plan = planFor(exp);
-    wh ??= await openWarehouse(kind);
+    if (!wh) {
+      await markStatement(snapshot.id, "opening the warehouse");
+      wh = await openWarehouse(kind, { signal });
+    }
     const statements = analysisStatements(plan, wh.dialect);
     sql = formatStatements(statements, false);
     // per statement: the same name can carry a different value in another statement
