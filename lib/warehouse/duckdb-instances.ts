@@ -180,14 +180,20 @@ async function ensureOpen(entry: Entry, options: DuckDbInstanceOptions): Promise
       throw new WarehouseError(`the DuckDB warehouse file ${entry.file} does not exist; run \`npm run seed\` or set DUCKDB_PATH`, "duckdb");
     }
     const instance = await openWithRetry(entry.file, engineSettings(entry.file, options));
-    entry.instance = instance;
     // With the file ours, nobody else touches its spill folders. Ours is stale if it exists (a
     // process that had our pid before is gone). DuckDB would create it on its first spill, but not
-    // its parent, which the process before us removed when it closed and left it empty.
-    const spill = spillDirectory(entry.file);
-    rmSync(spill, { recursive: true, force: true });
-    mkdirSync(spill, { recursive: true });
-    removeStraySpillFiles(entry.file);
+    // its parent, which the process before us removed when it closed and left it empty. Only an
+    // instance whose spill folder is ready is kept: otherwise the next lease opens it anew.
+    try {
+      const spill = spillDirectory(entry.file);
+      rmSync(spill, { recursive: true, force: true });
+      mkdirSync(spill, { recursive: true });
+      removeStraySpillFiles(entry.file);
+    } catch (err) {
+      instance.closeSync();
+      throw err;
+    }
+    entry.instance = instance;
     return instance;
   })().finally(() => {
     entry.opening = null;
