@@ -13,7 +13,14 @@ export const e2eEnv = {
   WAREHOUSE: "duckdb",
   // small enough that analyses of the 40k-user warehouse spill to disk, as large ones do (stress.spec.ts)
   DUCKDB_MEMORY_LIMIT: "64MB",
+  // as `npm run demo`: visitors read without signing in; writes need a signed-in editor or a write key
+  ANONYMOUS_ROLE: "viewer",
+  // the suites sign in and refresh far more often than a person would
+  SIGN_IN_ATTEMPTS_PER_MINUTE: "1000",
+  ANALYSES_PER_HOUR: "100000",
 };
+/** Users and keys tests/e2e/prepare.ts makes for the browser tests (see tests/e2e/support/auth.ts). */
+export const e2eCredentialsFile = path.join(dataDir, "credentials.json");
 
 export default defineConfig({
   testDir: "tests/e2e",

@@ -2,6 +2,7 @@
 
 import { useState } from "react";
 import { authClient } from "@/lib/auth/auth-client";
+import { onFormData } from "@/app/components/form-submit";
 
 export function ChangePasswordForm() {
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
@@ -19,7 +20,7 @@ export function ChangePasswordForm() {
   }
 
   return (
-    <form action={submit} className="stack">
+    <form onSubmit={onFormData(submit)} className="stack">
       <label className="field">
         <span>Current password</span>
         <input name="current" type="password" autoComplete="current-password" required />

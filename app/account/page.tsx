@@ -8,7 +8,7 @@ export const metadata = { title: "Your account · Experiment results" };
 
 export default async function AccountPage() {
   const who = await requirePageRole("viewer", "/account");
-  if (who.kind !== "user") redirect("/sign-in?next=/account");
+  if (who.kind !== "user") redirect(`/sign-in?next=${encodeURIComponent("/account")}`);
   return (
     <section className="narrow">
       <h1>Your account</h1>

@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useState, type ReactNode } from "react";
 import { ROLES } from "@/lib/auth/roles";
+import { onFormData } from "@/app/components/form-submit";
 import {
   createKeyAction,
   createUserAction,
@@ -50,7 +51,7 @@ export function CreateUserForm() {
   return (
     <form
       className="toolbar"
-      action={(f) => run(() => createUserAction({ email: String(f.get("email")), name: String(f.get("name") ?? ""), role: String(f.get("role")) }))}
+      onSubmit={onFormData((f) => run(() => createUserAction({ email: String(f.get("email")), name: String(f.get("name") ?? ""), role: String(f.get("role")) })))}
     >
       <label className="field">
         <span>Email</span>
@@ -80,7 +81,7 @@ export function UserActions({ userId, role, email }: { userId: string; role: str
   const { run, busy, shown } = useAdminAction();
   return (
     <div className="toolbar">
-      <form className="inline-form" action={(f) => run(() => setRoleAction(userId, String(f.get("role"))))}>
+      <form className="inline-form" onSubmit={onFormData((f) => run(() => setRoleAction(userId, String(f.get("role")))))}>
         <select name="role" defaultValue={role} aria-label={`Role of ${email}`}>
           {ROLES.map((r) => (
             <option key={r}>{r}</option>
@@ -113,7 +114,7 @@ export function CreateKeyForm() {
   return (
     <form
       className="toolbar"
-      action={(f) => run(() => createKeyAction({ name: String(f.get("name")), scope: String(f.get("scope")), origins: String(f.get("origins") ?? "") }))}
+      onSubmit={onFormData((f) => run(() => createKeyAction({ name: String(f.get("name")), scope: String(f.get("scope")), origins: String(f.get("origins") ?? "") })))}
     >
       <label className="field">
         <span>Name</span>
@@ -162,7 +163,7 @@ export function RevokeKeyButton({ id, name }: { id: string; name: string }) {
 export function CreateWebhookForm({ experiments }: { experiments: { id: string; name: string }[] }) {
   const { run, busy, shown } = useAdminAction();
   return (
-    <form className="toolbar" action={(f) => run(() => createWebhookAction({ url: String(f.get("url")), experimentId: String(f.get("experimentId") ?? "") }))}>
+    <form className="toolbar" onSubmit={onFormData((f) => run(() => createWebhookAction({ url: String(f.get("url")), experimentId: String(f.get("experimentId") ?? "") })))}>
       <label className="field">
         <span>URL (Slack incoming webhook or any JSON receiver)</span>
         <input name="url" type="url" required size={48} placeholder="https://hooks.slack.com/services/…" />

@@ -42,7 +42,7 @@ export default async function AdminPage() {
             </thead>
             <tbody>
               {users.map((u) => (
-                <tr key={u.id} data-email={u.email}>
+                <tr key={u.id} data-email={u.email} data-user-id={u.id}>
                   <th scope="row">
                     {u.email}
                     {who.kind === "user" && who.id === u.id ? <span className="badge">you</span> : null}
@@ -84,7 +84,7 @@ export default async function AdminPage() {
             </thead>
             <tbody>
               {keys.map((k) => (
-                <tr key={k.id} data-key-name={k.name}>
+                <tr key={k.id} data-key-name={k.name} data-key-id={k.id}>
                   <th scope="row">{k.name}</th>
                   <td>{k.scope}</td>
                   <td className="small">{keyOrigins(k).join(" ") || "—"}</td>
@@ -110,7 +110,7 @@ export default async function AdminPage() {
         <CreateWebhookForm experiments={experiments.map((e) => ({ id: e.id, name: e.name }))} />
         {hooks.length === 0 ? <p className="muted">No webhooks.</p> : null}
         {hooks.map((h) => (
-          <div className="panel" key={h.id} data-testid="webhook">
+          <div className="panel" key={h.id} data-testid="webhook" data-webhook-id={h.id}>
             <div className="section-head">
               <h3>
                 {redactedUrl(h.url)} · {h.experimentId ?? "every experiment"}

@@ -4,6 +4,7 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { authClient } from "@/lib/auth/auth-client";
 import { completeSetupAction } from "./actions";
+import { onFormData } from "@/app/components/form-submit";
 
 export function SetupForm() {
   const router = useRouter();
@@ -31,7 +32,7 @@ export function SetupForm() {
   }
 
   return (
-    <form action={submit} className="stack">
+    <form onSubmit={onFormData(submit)} className="stack">
       <label className="field">
         <span>Setup token (from the server log)</span>
         <input name="token" required autoComplete="off" spellCheck={false} />

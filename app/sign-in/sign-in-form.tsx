@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { authClient } from "@/lib/auth/auth-client";
+import { onFormData } from "@/app/components/form-submit";
 
 export function SignInForm({ next, oidcName }: { next: string; oidcName: string | null }) {
   const router = useRouter();
@@ -33,7 +34,7 @@ export function SignInForm({ next, oidcName }: { next: string; oidcName: string 
 
   return (
     <>
-      <form action={submit} className="stack" aria-describedby={error ? "sign-in-error" : undefined}>
+      <form onSubmit={onFormData(submit)} className="stack" aria-describedby={error ? "sign-in-error" : undefined}>
         <label className="field">
           <span>Email</span>
           <input name="email" type="email" autoComplete="username" required />

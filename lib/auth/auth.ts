@@ -14,12 +14,28 @@ import { settingOrCreate } from "./settings";
 /** The OpenID Connect provider's id in Better Auth (its callback is /api/auth/oauth2/callback/oidc). */
 export const OIDC_PROVIDER_ID = "oidc";
 
+/** The origin a request was addressed to (a reverse proxy passes it in X-Forwarded-Host/-Proto). */
+function ownOrigin(request: Request): string | null {
+  const host = (request.headers.get("x-forwarded-host") ?? request.headers.get("host"))?.split(",")[0]?.trim();
+  if (!host) return null;
+  const proto = request.headers.get("x-forwarded-proto")?.split(",")[0]?.trim() || new URL(request.url).protocol.replace(":", "");
+  return `${proto}://${host}`;
+}
+
 function build(secret: string) {
   const c = config();
   return betterAuth({
     appName: "Experiment results",
     secret,
     baseURL: c.AUTH_URL,
+    // Better Auth refuses writes whose Origin is not trusted. Without AUTH_URL it would only trust
+    // the origin it derives from the request URL, which is Next's own host name ("localhost"), not
+    // the one the browser used (127.0.0.1, a LAN name): trust the origin the request itself was
+    // addressed to. A page of another site cannot send that (its Origin is its own).
+    trustedOrigins: (request) => {
+      const origin = request ? ownOrigin(request) : null;
+      return origin ? [origin] : [];
+    },
     database: prismaAdapter(prisma, { provider: databaseProvider(databaseUrl()) }),
     emailAndPassword: { enabled: true, disableSignUp: true, minPasswordLength: 10 },
     user: {

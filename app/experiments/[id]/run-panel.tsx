@@ -42,10 +42,19 @@ export function RunPanel({
   const active = run !== null && ACTIVE.has(run.status);
   const followed = useRef<number | null>(null);
 
-  const follow = useCallback((r: RunStatus) => {
-    setRun(r);
-    setSeenAt(Date.now());
-  }, []);
+  /** Shows a run's latest status; a finished one says how it ended and re-renders the page. */
+  const follow = useCallback(
+    (r: RunStatus) => {
+      setRun(r);
+      setSeenAt(Date.now());
+      if (ACTIVE.has(r.status)) return;
+      if (r.status === "failed") setMessage(`Analysis failed: ${r.error ?? "no message"}`);
+      else if (r.status === "cancelled") setMessage(`Analysis cancelled${r.error ? ` (${r.error})` : ""}.`);
+      else setMessage(null);
+      startTransition(() => router.refresh());
+    },
+    [router],
+  );
 
   useEffect(() => {
     if (!active || !run) return;
@@ -56,20 +65,13 @@ export function RunPanel({
       try {
         const res = await fetch(`/api/runs/${id}`, { cache: "no-store" });
         if (!res.ok || followed.current !== id) return;
-        const next = (await res.json()) as RunStatus;
-        follow(next);
-        if (!ACTIVE.has(next.status)) {
-          if (next.status === "failed") setMessage(`Analysis failed: ${next.error ?? "no message"}`);
-          else if (next.status === "cancelled") setMessage(`Analysis cancelled${next.error ? ` (${next.error})` : ""}.`);
-          else setMessage(null);
-          startTransition(() => router.refresh());
-        }
+        follow((await res.json()) as RunStatus);
       } catch {
         // the server restarting or the network: the next tick asks again
       }
     }, POLL_MS);
     return () => clearInterval(timer);
-  }, [active, run, follow, router]);
+  }, [active, run, follow]);
 
   async function refresh() {
     setBusy(true);
@@ -93,7 +95,8 @@ export function RunPanel({
     try {
       const res = await fetch(`/api/runs/${run.id}/cancel`, { method: "POST" });
       const body = (await res.json().catch(() => ({}))) as RunStatus & { error?: string };
-      if (res.status === 202 || res.status === 409) follow(body);
+      if (res.status === 202) follow(body);
+      else if (res.status === 409) follow((await (await fetch(`/api/runs/${run.id}`, { cache: "no-store" })).json()) as RunStatus); // it had just finished
       else setMessage(`Could not cancel: ${body.error ?? res.statusText}`);
     } catch {
       setMessage("Could not reach the server. Check that it is running and try again.");
