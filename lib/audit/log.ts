@@ -19,7 +19,6 @@ export const AUDIT_ACTIONS = [
   "key-revoked",
   "webhook-created",
   "webhook-deleted",
-  "signed-up",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

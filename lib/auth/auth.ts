@@ -11,7 +11,7 @@ import { settingOrCreate } from "./settings";
 // its generic OAuth plugin when OIDC_* are set), on our Prisma client. Nobody signs up: accounts
 // are made by an admin, `npm run user:create` or the first-admin setup (lib/auth/users.ts).
 
-/** The OpenID Connect provider's id in Better Auth (its callback is /api/auth/oauth2/callback/oidc). */
+/** The OpenID Connect provider's id in Better Auth (its callback is /api/auth/callback/oidc). */
 export const OIDC_PROVIDER_ID = "oidc";
 
 /** The origin a request was addressed to (a reverse proxy passes it in X-Forwarded-Host/-Proto). */

@@ -213,3 +213,55 @@ describe("anonymous visitors", () => {
     }
   });
 });
+
+describe("OpenID Connect (configured by OIDC_*)", () => {
+  it("sends the browser to the provider from its discovery document, with the client id, PKCE and our callback", async () => {
+    const { createServer } = await import("node:http");
+    const { once } = await import("node:events");
+    const { resetAuth, getAuth } = await import("@/lib/auth/auth");
+    const idp = createServer((req, res) => {
+      const base = `http://127.0.0.1:${(idp.address() as { port: number }).port}`;
+      if (req.url === "/.well-known/openid-configuration") {
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end(
+          JSON.stringify({
+            issuer: base,
+            authorization_endpoint: `${base}/authorize`,
+            token_endpoint: `${base}/token`,
+            userinfo_endpoint: `${base}/userinfo`,
+            jwks_uri: `${base}/jwks`,
+            id_token_signing_alg_values_supported: ["RS256"],
+          }),
+        );
+      } else {
+        res.writeHead(404).end();
+      }
+    });
+    idp.listen(0, "127.0.0.1");
+    await once(idp, "listening");
+    const port = (idp.address() as { port: number }).port;
+    configure({ OIDC_DISCOVERY_URL: `http://127.0.0.1:${port}/.well-known/openid-configuration`, OIDC_CLIENT_ID: "experiments-app", OIDC_CLIENT_SECRET: "s3cret" });
+    resetAuth();
+    try {
+      const res = await (await getAuth()).handler(
+        new Request(`${BASE}/api/auth/sign-in/social`, {
+          method: "POST",
+          headers: { "content-type": "application/json", origin: BASE },
+          body: JSON.stringify({ provider: "oidc", callbackURL: "/experiments" }),
+        }),
+      );
+      expect(res.status).toBe(200);
+      const { url } = (await res.json()) as { url: string };
+      const to = new URL(url);
+      expect(`${to.origin}${to.pathname}`).toBe(`http://127.0.0.1:${port}/authorize`);
+      expect(to.searchParams.get("client_id")).toBe("experiments-app");
+      expect(to.searchParams.get("redirect_uri")).toBe(`${BASE}/api/auth/callback/oidc`);
+      expect(to.searchParams.get("code_challenge_method")).toBe("S256");
+      expect(to.searchParams.get("scope")?.split(" ")).toEqual(expect.arrayContaining(["openid", "email", "profile"]));
+    } finally {
+      configure({ OIDC_DISCOVERY_URL: undefined, OIDC_CLIENT_ID: undefined, OIDC_CLIENT_SECRET: undefined });
+      resetAuth();
+      idp.close();
+    }
+  });
+});
