@@ -1,3 +1,5 @@
+import { once } from "node:events";
+import { createServer } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resetConfig } from "@/lib/config";
 import { useTempEnvironment } from "../../support/temp-env";
@@ -216,8 +218,6 @@ describe("anonymous visitors", () => {
 
 describe("OpenID Connect (configured by OIDC_*)", () => {
   it("sends the browser to the provider from its discovery document, with the client id, PKCE and our callback", async () => {
-    const { createServer } = await import("node:http");
-    const { once } = await import("node:events");
     const { resetAuth, getAuth } = await import("@/lib/auth/auth");
     const idp = createServer((req, res) => {
       const base = `http://127.0.0.1:${(idp.address() as { port: number }).port}`;
