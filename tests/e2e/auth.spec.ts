@@ -38,6 +38,7 @@ test("after sign-in the visitor returns to the page they asked for, never to ano
   await signIn(page, "editor", "/experiments/feed-autoplay");
   await expect(page).toHaveURL(/\/experiments\/feed-autoplay$/);
   await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/sign-in$/); // signed out before the next sign-in
   await signIn(page, "editor", "//evil.example/steal");
   await expect(page).toHaveURL(/127\.0\.0\.1:\d+\/experiments$/);
 });

@@ -3,15 +3,15 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { createClient } from "@libsql/client";
 import { expect, test } from "@playwright/test";
 import { e2eEnv } from "../../playwright.config";
+import { appDb } from "./support/app-db";
 import { bearer, runOutcome } from "./support/auth";
 
 // Issue 9 against the real server (next build + next start): malformed addresses, TRACE,
 // cross-site writes, oversized bodies, and what failure banners show.
 
-const db = createClient({ url: e2eEnv.DATABASE_URL });
+const db = appDb(e2eEnv.DATABASE_URL);
 const PROBE = "hardening-probe";
 
 async function snapshotCount(experimentId: string): Promise<number> {
@@ -156,7 +156,6 @@ test("an experiment written with a 9999-12-31 end fails fast; banners show wareh
       { sql: 'INSERT INTO "Variant" ("experimentId", key, name, position) VALUES (?, ?, ?, ?), (?, ?, ?, ?)', args: [PROBE, "control", "Control", 0, PROBE, "treatment", "Treatment", 1] },
       { sql: 'INSERT INTO "ExperimentMetric" ("experimentId", "metricKey", role) VALUES (?, ?, ?)', args: [PROBE, "purchases", "primary"] },
     ],
-    "write",
   );
   const r = await request.post(`${baseURL}/api/experiments/${PROBE}/refresh`, { headers: bearer("write") });
   expect(r.status()).toBe(202);
