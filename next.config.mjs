@@ -8,6 +8,21 @@ const nextConfig = {
   typescript: { tsconfigPath: "tsconfig.json" },
   // Next's default, written out: the proxy answers 413 above it (lib/http/screen-request.ts holds the same number)
   experimental: { serverActions: { bodySizeLimit: 1024 * 1024 } },
+  poweredByHeader: false,
+  // Every response; the Content-Security-Policy (with its per-request nonce) comes from the proxy.
+  async headers() {
+    return [
+      {
+        source: "/:path*",
+        headers: [
+          { key: "X-Content-Type-Options", value: "nosniff" },
+          { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
+          { key: "X-Frame-Options", value: "DENY" },
+          { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=(), payment=()" },
+        ],
+      },
+    ];
+  },
 };
 
 export default nextConfig;

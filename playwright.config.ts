@@ -15,7 +15,14 @@ export const e2eEnv = {
   DUCKDB_MEMORY_LIMIT: "64MB",
   // a copy of metrics/ the tests may add files to while the server runs
   METRICS_DIR: path.join(dataDir, "metrics"),
+  // as `npm run demo`: visitors read without signing in; writes need a signed-in editor or a write key
+  ANONYMOUS_ROLE: "viewer",
+  // the suites sign in and refresh far more often than a person would
+  SIGN_IN_ATTEMPTS_PER_MINUTE: "1000",
+  ANALYSES_PER_HOUR: "100000",
 };
+/** Users and keys tests/e2e/prepare.ts makes for the browser tests (see tests/e2e/support/auth.ts). */
+export const e2eCredentialsFile = path.join(dataDir, "credentials.json");
 
 export default defineConfig({
   testDir: "tests/e2e",

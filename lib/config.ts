@@ -27,6 +27,11 @@ export const DEFAULT_DUCKDB_LOCK_WAIT_MS = 30_000;
 export const DEFAULT_DUCKDB_IDLE_CLOSE_MS = 2_000;
 export const DEFAULT_RUN_LEASE_MS = 60_000;
 export const DEFAULT_DATABASE_BUSY_TIMEOUT_MS = 10_000;
+export const DEFAULT_ANALYSES_PER_HOUR = 60;
+export const DEFAULT_SIGN_IN_ATTEMPTS_PER_MINUTE = 10;
+export const DEFAULT_WEBHOOK_RETRIES = 5;
+export const DEFAULT_WEBHOOK_RETRY_MIN_MS = 2_000;
+export const DEFAULT_WEBHOOK_TIMEOUT_MS = 10_000;
 
 const schema = z.object({
   DATABASE_URL: optional(z.string()),
@@ -53,11 +58,33 @@ const schema = z.object({
   PORT: optional(wholeNumber(1)).transform((v) => v ?? 3000),
   /** folder of the metric and source files, read while the app runs */
   METRICS_DIR: optional(z.string()),
+  /** what a visitor who is not signed in may do: nothing, or read (`npm run demo` sets viewer) */
+  ANONYMOUS_ROLE: optional(z.enum(["none", "viewer"])).transform((v) => v ?? "none"),
+  /** signs session cookies; when unset, a random one is generated once and kept in the app database */
+  AUTH_SECRET: optional(z.string().min(32, "must be at least 32 characters (e.g. openssl rand -base64 32)")),
+  /** the app's public URL (sign-in callbacks, cookie security); when unset, taken from each request */
+  AUTH_URL: optional(z.url("must be a URL such as https://experiments.example.com")),
+  /** OpenID Connect sign-in: all three enable it (the discovery document's URL, the client id and secret) */
+  OIDC_DISCOVERY_URL: optional(z.url("must be the provider's .well-known/openid-configuration URL")),
+  OIDC_CLIENT_ID: optional(z.string().trim()),
+  OIDC_CLIENT_SECRET: optional(z.string().trim()),
+  /** the sign-in button's label, e.g. "Okta" */
+  OIDC_NAME: optional(z.string().trim().max(40)).transform((v) => v ?? "single sign-on"),
+  /** sign-in attempts per minute from one address (Better Auth's limiter) */
+  SIGN_IN_ATTEMPTS_PER_MINUTE: optional(wholeNumber(1)).transform((v) => v ?? DEFAULT_SIGN_IN_ATTEMPTS_PER_MINUTE),
+  /** analyses one user or API key may start per hour */
+  ANALYSES_PER_HOUR: optional(wholeNumber(1)).transform((v) => v ?? DEFAULT_ANALYSES_PER_HOUR),
+  /** webhook deliveries: retries after the first attempt, the first back-off, each attempt's timeout */
+  WEBHOOK_RETRIES: optional(wholeNumber(0)).transform((v) => v ?? DEFAULT_WEBHOOK_RETRIES),
+  WEBHOOK_RETRY_MIN_MS: optional(wholeNumber(1)).transform((v) => v ?? DEFAULT_WEBHOOK_RETRY_MIN_MS),
+  WEBHOOK_TIMEOUT_MS: optional(wholeNumber(1)).transform((v) => v ?? DEFAULT_WEBHOOK_TIMEOUT_MS),
   /** `npm run demo` reuses the existing build */
   DEMO_SKIP_BUILD: optional(z.enum(["0", "1"])).transform((v) => v === "1"),
 });
 
 export type AppConfig = z.output<typeof schema> & {
+  /** OpenID Connect, when all of its three variables are set */
+  oidc: { discoveryUrl: string; clientId: string; clientSecret: string; name: string } | null;
   /** resolved paths (defaults under data/ in the working directory) */
   databaseUrl: string;
   duckdbPath: string;
@@ -69,10 +96,16 @@ export type AppConfig = z.output<typeof schema> & {
 export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join(".")} ${i.message} (got "${String(env[String(i.path[0])] ?? "")}")`);
+    // secrets are never echoed, even when they are wrong
+    const got = (name: string) => (/SECRET/.test(name) ? "" : ` (got "${String(env[name] ?? "")}")`);
+    const problems = parsed.error.issues.map((i) => `${i.path.join(".")} ${i.message}${got(String(i.path[0]))}`);
     throw new Error(`invalid configuration: ${problems.join("; ")}`);
   }
   const c = parsed.data;
+  const oidcVars = [c.OIDC_DISCOVERY_URL, c.OIDC_CLIENT_ID, c.OIDC_CLIENT_SECRET];
+  if (oidcVars.some(Boolean) && !oidcVars.every(Boolean)) {
+    throw new Error("invalid configuration: OpenID Connect needs OIDC_DISCOVERY_URL, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET together");
+  }
   return {
     ...c,
     databaseUrl: c.DATABASE_URL ?? "file:" + path.join(process.cwd(), "data", "app.db"),
@@ -80,6 +113,10 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     // one DuckDB file shares the machine's memory and cores; BigQuery does the work remotely
     analysisConcurrency: c.ANALYSIS_CONCURRENCY ?? (c.WAREHOUSE === "duckdb" ? 1 : 4),
     metricsDir: path.resolve(/* turbopackIgnore: true */ c.METRICS_DIR ?? "metrics"),
+    oidc:
+      c.OIDC_DISCOVERY_URL && c.OIDC_CLIENT_ID && c.OIDC_CLIENT_SECRET
+        ? { discoveryUrl: c.OIDC_DISCOVERY_URL, clientId: c.OIDC_CLIENT_ID, clientSecret: c.OIDC_CLIENT_SECRET, name: c.OIDC_NAME }
+        : null,
   };
 }
 

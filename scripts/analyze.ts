@@ -11,6 +11,8 @@ import { commentText } from "@/lib/analysis/sql-comment";
 import { loadCatalog, UnknownMetricError } from "@/lib/metrics/registry";
 import { dialectFor } from "@/lib/warehouse";
 import { warehouseKind } from "@/lib/warehouse/config";
+import { recordAudit } from "@/lib/audit/log";
+import { notifyAfterRun } from "@/lib/notify/deliver";
 import { fail, main } from "./cli";
 
 const USAGE =
@@ -74,7 +76,9 @@ main(async () => {
     console.log(values.json ? JSON.stringify(doc, null, 2) : `${formatResultsTable(doc)}\n  (ad hoc: not stored; add --save to keep it as a snapshot)`);
     return;
   }
-  const snapshot = await runAnalysis(exp.id, undefined, { metrics });
+  const snapshot = await runAnalysis(exp.id, undefined, { metrics, requestedBy: "command line" });
+  await recordAudit({ kind: "system", name: "command line" }, { action: "analysed", targetType: "run", targetId: String(snapshot.id), experimentId: exp.id, summary: `analysis #${snapshot.id} ${snapshot.status} (npm run analyze)` });
+  await notifyAfterRun(snapshot); // webhooks of the experiment, retried before the command ends
   // never print the previous snapshot's numbers as if they were this run's
   if (snapshot.status !== "succeeded") fail(`analysis failed (snapshot ${snapshot.id}): ${snapshot.error}`);
   const doc = await loadResultsDocument(exp);

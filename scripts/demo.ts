@@ -9,6 +9,7 @@ import { registerDemoExperiments } from "@/lib/demo/register";
 import { seedWarehouse } from "@/lib/demo/seed-warehouse";
 import { config } from "@/lib/config";
 import { duckdbPath } from "@/lib/warehouse/config";
+import { createUser, resetPassword } from "@/lib/auth/users";
 import { fail, main } from "./cli";
 import { cliErrorMessage } from "./cli-errors";
 
@@ -16,7 +17,10 @@ import { cliErrorMessage } from "./cli-errors";
 // the app built and started. Safe to run again: it reuses the warehouse and adds new snapshots.
 
 // Next would otherwise try to send anonymous telemetry from a machine that may have no network.
-const env = { NEXT_TELEMETRY_DISABLED: "1", ...process.env };
+// The demo opens without signing in: visitors may read (ANONYMOUS_ROLE=viewer, unless set); every
+// write still needs a signed-in editor.
+const env = { NEXT_TELEMETRY_DISABLED: "1", ...process.env, ANONYMOUS_ROLE: process.env.ANONYMOUS_ROLE || "viewer" };
+const DEMO_ADMIN = "admin@demo.local";
 const nextBin = path.join(process.cwd(), "node_modules", ".bin", "next");
 
 async function prepare(): Promise<void> {
@@ -35,14 +39,30 @@ async function prepare(): Promise<void> {
     console.log(`Using the existing warehouse at ${file}.`);
   }
   for (const exp of await listExperiments()) {
-    const s = await runAnalysis(exp.id);
+    const s = await runAnalysis(exp.id, undefined, { requestedBy: "npm run demo" });
     const note = s.status === "succeeded" ? `${s.durationMs} ms` : `FAILED: ${s.error}`;
     console.log(`  analysed ${exp.id.padEnd(24)} ${note}`);
   }
 }
 
+/**
+ * The demo admin: made on a database without admins, and given a fresh one-time password at each
+ * start while it exists (only its hash is kept, so there is no other way to print one). A
+ * database whose admins are real people is left alone. The sign-in lines to print.
+ */
+async function demoAdmin(): Promise<string[]> {
+  const { prisma } = await import("@/lib/db");
+  const existing = await prisma.user.findUnique({ where: { email: DEMO_ADMIN } });
+  let password: string;
+  if (existing) password = await resetPassword(existing.id);
+  else if ((await prisma.user.count({ where: { role: "admin" } })) === 0) ({ password } = await createUser({ email: DEMO_ADMIN, name: "Demo admin", role: "admin" }));
+  else return ["  Sign in with your own account to edit, analyse or administer."];
+  return [`  Sign in to edit, analyse or administer: ${DEMO_ADMIN} / ${password}  (the demo admin; a new password each start)`];
+}
+
 async function run(): Promise<void> {
   await prepare().catch((err: unknown) => fail(`demo failed: ${cliErrorMessage(err)}`));
+  const signIn = await demoAdmin();
   const port = String(config().PORT);
   if (!config().DEMO_SKIP_BUILD) {
     console.log("Building the app (next build)…");
@@ -58,6 +78,9 @@ async function run(): Promise<void> {
       const base = `http://localhost:${port}`;
       console.log(`\nThe demo is up:\n  ${base}/experiments`);
       for (const e of DEMO_EXPERIMENTS) console.log(`  ${base}/experiments/${e.id}`);
+      console.log(`\nAnyone who can reach it may read the dashboards without signing in (ANONYMOUS_ROLE=${env.ANONYMOUS_ROLE}).`);
+      for (const line of signIn) console.log(line);
+      console.log(`  ${base}/sign-in`);
     }
   });
   const stop = () => server.kill("SIGTERM");

@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { prisma } from "@/lib/db";
+import { createApiKey, revokeApiKey } from "@/lib/auth/api-keys";
 import { fail, main, wholeNumber } from "./cli";
 
 // `npm run stress -- --url http://127.0.0.1:3000 --seconds 30`: for a bounded time, fires
@@ -9,6 +10,8 @@ import { fail, main, wholeNumber } from "./cli";
 // database and warehouse: run it with the server's DATABASE_URL and DUCKDB_PATH) and page loads
 // at one running server. Then it checks that the server still answers, that no run is left
 // queued or running, and that every run it caused ended succeeded, or failed with a message.
+// It makes itself a write key in that app database for its requests (revoked at the end): a
+// refresh answers 202 at once and the run is followed until it has finished.
 // Prints one JSON summary; exits 1 on any violation.
 
 const USAGE =
@@ -71,7 +74,9 @@ main(async () => {
   const violations: string[] = [];
   const at = (p: string) => new URL(p, base).toString();
 
-  const listed = await fetch(at("/api/experiments"), { signal: AbortSignal.timeout(30_000) }).catch((err: Error) => {
+  const key = await createApiKey({ name: `npm run stress (${new Date().toISOString()})`, scope: "write" }, "npm run stress");
+  const auth = { authorization: `Bearer ${key.key}` };
+  const listed = await fetch(at("/api/experiments"), { headers: auth, signal: AbortSignal.timeout(30_000) }).catch((err: Error) => {
     fail(`the server at ${base.origin} does not answer: ${err.message}`);
   });
   if (!listed.ok) fail(`GET /api/experiments answered ${listed.status}`);
@@ -88,6 +93,19 @@ main(async () => {
   let turn = 0;
   const nextId = () => ids[turn++ % ids.length]!;
 
+  /** Polls GET /api/runs/<id> until the run has finished (or the request timeout passes). */
+  async function followRun(runId: number): Promise<{ status: string; error: string | null }> {
+    const end = Date.now() + requestTimeoutMs;
+    for (;;) {
+      const res = await fetch(at(`/api/runs/${runId}`), { headers: auth, signal: AbortSignal.timeout(30_000) });
+      const body = (await res.json().catch(() => ({}))) as { status?: string; error?: string | null };
+      if (!res.ok) return { status: `HTTP ${res.status}`, error: body.error ?? null };
+      if (body.status !== "queued" && body.status !== "running") return { status: body.status ?? "unknown", error: body.error ?? null };
+      if (Date.now() > end) return { status: `still ${body.status}`, error: null };
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+
   const refresh = tally();
   async function refresher(): Promise<void> {
     while (more()) {
@@ -95,14 +113,19 @@ main(async () => {
       try {
         const res = await fetch(at(`/api/experiments/${encodeURIComponent(id)}/refresh`), {
           method: "POST",
-          headers: { origin: base.origin },
+          headers: { origin: base.origin, ...auth },
           signal: AbortSignal.timeout(requestTimeoutMs),
         });
-        const body = (await res.json().catch(() => ({}))) as { status?: string; error?: string };
-        note(refresh, String(res.status));
-        // 200 succeeded; 502 the analysis failed (with the warehouse's message); 409 one is already active
-        if (![200, 409, 502].includes(res.status)) violations.push(`POST refresh ${id}: ${res.status} ${JSON.stringify(body).slice(0, 300)}`);
-        if (res.status === 502 && !body.error) violations.push(`POST refresh ${id}: failed without a message`);
+        const body = (await res.json().catch(() => ({}))) as { runId?: number; status?: string; error?: string };
+        // 202 started (followed to its end below); 409 one is already active; 429 over the caller's analyses per hour
+        if (![202, 409, 429].includes(res.status)) violations.push(`POST refresh ${id}: ${res.status} ${JSON.stringify(body).slice(0, 300)}`);
+        if (res.status !== 202 || body.runId === undefined) {
+          note(refresh, String(res.status));
+          continue;
+        }
+        const outcome = await followRun(body.runId);
+        note(refresh, `202 ${outcome.status}`);
+        if (outcome.status === "failed" && !outcome.error) violations.push(`run ${body.runId} of ${id}: failed without a message`);
       } catch (err) {
         note(refresh, "no answer");
         violations.push(`POST refresh ${id}: ${(err as Error).message}`);
@@ -116,7 +139,7 @@ main(async () => {
     while (more()) {
       const target = pageTurn++ % 2 === 0 ? "/experiments" : `/experiments/${encodeURIComponent(nextId())}`;
       try {
-        const res = await fetch(at(target), { signal: AbortSignal.timeout(requestTimeoutMs) });
+        const res = await fetch(at(target), { headers: auth, signal: AbortSignal.timeout(requestTimeoutMs) });
         await res.arrayBuffer();
         note(pages, String(res.status));
         if (res.status !== 200) violations.push(`GET ${target}: ${res.status}`);
@@ -160,7 +183,7 @@ main(async () => {
 
   // afterwards: the server still answers …
   for (const p of ["/experiments", "/api/experiments"]) {
-    const res = await fetch(at(p), { signal: AbortSignal.timeout(30_000) }).catch((err: Error) => err);
+    const res = await fetch(at(p), { headers: auth, signal: AbortSignal.timeout(30_000) }).catch((err: Error) => err);
     if (res instanceof Error || res.status !== 200) violations.push(`after the stress, GET ${p}: ${res instanceof Error ? res.message : res.status}`);
   }
   // … no run is left active, and every run ended succeeded, or failed with a message
@@ -176,12 +199,13 @@ main(async () => {
   const byStatus: Record<string, number> = {};
   for (const r of runs) {
     byStatus[r.status] = (byStatus[r.status] ?? 0) + 1;
-    if (r.status !== "succeeded" && r.status !== "failed") violations.push(`snapshot ${r.id} ended "${r.status}"`);
+    if (r.status !== "succeeded" && r.status !== "failed" && r.status !== "cancelled") violations.push(`snapshot ${r.id} ended "${r.status}"`);
     if (r.status === "failed" && !r.error?.trim()) violations.push(`snapshot ${r.id} failed without a message`);
   }
   const failures: Record<string, number> = {};
   for (const r of runs) if (r.status === "failed") failures[r.error!.slice(0, 120)] = (failures[r.error!.slice(0, 120)] ?? 0) + 1;
 
+  await revokeApiKey(key.row.id);
   console.log(
     JSON.stringify(
       {

@@ -5,6 +5,10 @@ import { getExperiment, saveExperiment } from "@/lib/analysis/experiments";
 import { validateExperimentForm, type FieldErrors } from "@/lib/ui/experiment-form";
 import { loadCatalog } from "@/lib/metrics/registry";
 import { publicMessage } from "@/lib/public-error";
+import { AccessDenied, requireRole } from "@/lib/auth/authorize";
+import type { Principal } from "@/lib/auth/principal";
+import { experimentCreatedSummary, experimentDiff, inputFromStored } from "@/lib/audit/experiment-diff";
+import { recordAudit } from "@/lib/audit/log";
 
 export interface SaveState {
   errors: FieldErrors;
@@ -17,6 +21,13 @@ export interface SaveState {
  * experiment. Invalid input saves nothing and returns a message per field.
  */
 export async function saveExperimentAction(mode: "create" | "edit", originalId: string | null, values: unknown): Promise<SaveState> {
+  let who: Principal;
+  try {
+    who = await requireRole("editor");
+  } catch (err) {
+    if (err instanceof AccessDenied) return { errors: {}, message: `Not saved: ${err.message}.` };
+    throw err;
+  }
   const result = validateExperimentForm(values, [...(await loadCatalog()).metrics.keys()]);
   if (!result.ok) return { errors: result.errors, message: "Some fields need attention." };
   const input = result.input;
@@ -32,6 +43,13 @@ export async function saveExperimentAction(mode: "create" | "edit", originalId: 
       if (!existing) return { errors: {}, message: "This experiment no longer exists." };
     }
     await saveExperiment(input);
+    await recordAudit(who, {
+      action: existing ? "edited" : "created",
+      targetType: "experiment",
+      targetId: input.id,
+      experimentId: input.id,
+      summary: existing ? experimentDiff(inputFromStored(existing), input) : experimentCreatedSummary(input),
+    });
   } catch (err) {
     return { errors: {}, message: publicMessage(err, "The experiment could not be saved") };
   }

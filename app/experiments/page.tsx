@@ -2,18 +2,23 @@ import Link from "next/link";
 import { listOverview } from "@/lib/analysis/overview";
 import { formatInteger, formatLift, formatPLabel } from "@/lib/format";
 import { LocalTime } from "@/app/components/local-time";
+import { requirePageRole } from "@/lib/auth/page-access";
+import { roleAllows } from "@/lib/auth/roles";
 
 export const dynamic = "force-dynamic";
 
 export default async function ExperimentsPage() {
+  const who = await requirePageRole("viewer", "/experiments");
   const rows = await listOverview();
   return (
     <section>
       <div className="title-row">
         <h1>Experiments</h1>
-        <Link className="button primary" href="/experiments/new">
-          New experiment
-        </Link>
+        {roleAllows(who.role, "editor") ? (
+          <Link className="button primary" href="/experiments/new">
+            New experiment
+          </Link>
+        ) : null}
       </div>
       {rows.length === 0 ? (
         <p className="muted">

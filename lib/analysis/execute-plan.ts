@@ -27,6 +27,10 @@ export interface ExecuteOptions {
   variants: { key: string; weight: number }[];
   control: string;
   labels?: Record<string, string>;
+  /** cancels the statement under way (DuckDB interrupt, BigQuery job cancel) and the ones after it */
+  signal?: AbortSignal;
+  /** told which step is under way, for the run's live status */
+  onStep?: (step: string) => Promise<void>;
 }
 
 export function prepareAnalysis(plan: AnalysisPlan, d: Dialect): PreparedAnalysis {
@@ -43,11 +47,15 @@ export function prepareAnalysis(plan: AnalysisPlan, d: Dialect): PreparedAnalysi
 export async function executePlan(prepared: PreparedAnalysis, wh: Warehouse, options: ExecuteOptions): Promise<Execution> {
   const { plan, statements: planned } = prepared;
   const statements = statementList(planned);
+  const { signal, onStep } = options;
+  if (wh.maxBytes !== null) await onStep?.("dry runs (byte budget)");
   const estimates = await checkByteBudget(wh, statements);
   let rowCount = 0;
   let bytes: number | null = null;
   const run = async <T>(s: Statement<T>): Promise<T> => {
-    const result = await wh.query(s.sql, s.params, { labels: options.labels, estimatedBytes: estimates?.[statements.indexOf(s as Statement)] });
+    if (signal?.aborted) throw signal.reason;
+    await onStep?.(s.name);
+    const result = await wh.query(s.sql, s.params, { labels: options.labels, estimatedBytes: estimates?.[statements.indexOf(s as Statement)], signal });
     rowCount += result.rows.length;
     if (result.stats.bytesProcessed !== null) bytes = (bytes ?? 0) + result.stats.bytesProcessed;
     return s.decode(result.rows);

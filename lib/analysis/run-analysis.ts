@@ -5,7 +5,8 @@ import { warehouseKind } from "@/lib/warehouse/config";
 import { inAnalysisSlot } from "./analysis-queue";
 import { executePlan, prepareAnalysis } from "./execute-plan";
 import { planFor, type PlanOptions } from "./plan";
-import { claimRun, finishRun, markRunning, startHeartbeat, type RunOutcome } from "./runs";
+import { cancelMessage, runControl } from "./run-control";
+import { claimRun, finishRun, markRunning, markStatement, startHeartbeat, type RunOutcome } from "./runs";
 import { storedError, storedSql } from "./snapshot-limits";
 import { getExperiment, type SnapshotRow } from "./store";
 
@@ -19,28 +20,59 @@ export class ExperimentNotFoundError extends Error {
 }
 
 /**
- * Runs one analysis (its statements in turn) and records it as a new snapshot. The snapshot is
- * claimed at the start (queued: one active run per experiment, see runs.ts), waits for a free
- * analysis slot (running), and is written once at the end (succeeded with every number, or failed
- * with the warehouse's message); earlier snapshots are never touched, so the last good result
- * stays on the page.
+ * Runs one analysis (its statements in turn) and records it as a new snapshot, waiting for the
+ * outcome (the CLI, the demo, tests; the web app uses enqueueAnalysis in analysis-jobs.ts). The
+ * snapshot is claimed at the start (queued: one active run per experiment, see runs.ts), waits
+ * for a free analysis slot (running), and is written once at the end (succeeded with every
+ * number, failed with the warehouse's message, or cancelled); earlier snapshots are never
+ * touched, so the last good result stays on the page.
  */
-export async function runAnalysis(experimentId: string, warehouse?: Warehouse, options: Pick<PlanOptions, "metrics"> = {}): Promise<SnapshotRow> {
+export interface RunOptions extends Pick<PlanOptions, "metrics"> {
+  /** who asked (audit and the run's status) */
+  requestedBy?: string;
+}
+
+export async function runAnalysis(experimentId: string, warehouse?: Warehouse, options: RunOptions = {}): Promise<SnapshotRow> {
   const exp = await getExperiment(experimentId);
   if (!exp) throw new ExperimentNotFoundError(experimentId);
-  const kind = warehouse?.kind ?? warehouseKind();
-  const snapshot = await claimRun(experimentId, kind);
+  const snapshot = await claimRun(experimentId, warehouse?.kind ?? warehouseKind(), options.requestedBy ?? null);
+  return runClaimed(exp, snapshot, warehouse, options);
+}
+
+/**
+ * Carries a claimed run to its outcome: heartbeat, a cancel control, a slot in the analysis
+ * queue. A cancel while the run still waits in line finishes it at once as cancelled (its turn
+ * in the line then passes without touching the warehouse).
+ */
+export async function runClaimed(exp: Experiment, snapshot: SnapshotRow, warehouse?: Warehouse, options: Pick<PlanOptions, "metrics"> = {}): Promise<SnapshotRow> {
   const stopHeartbeat = startHeartbeat(snapshot.id);
+  const control = runControl(snapshot.id);
+  let started = false;
+  const cancelledInLine = new Promise<SnapshotRow>((resolve, reject) => {
+    control.signal.addEventListener(
+      "abort",
+      () => {
+        if (!started) finishRun(snapshot.id, { status: "cancelled", error: cancelMessage(control.signal) }).then(resolve, reject);
+      },
+      { once: true },
+    );
+  });
   try {
-    return await inAnalysisSlot(() => execute(exp, snapshot, warehouse, options));
+    const ran = await inAnalysisSlot(async () => {
+      if (control.signal.aborted) return null;
+      started = true;
+      return execute(exp, snapshot, control.signal, warehouse, options);
+    });
+    return ran ?? (await cancelledInLine);
   } finally {
+    control.release();
     stopHeartbeat();
   }
 }
 
 type Experiment = NonNullable<Awaited<ReturnType<typeof getExperiment>>>;
 
-async function execute(exp: Experiment, snapshot: SnapshotRow, warehouse: Warehouse | undefined, options: Pick<PlanOptions, "metrics">): Promise<SnapshotRow> {
+async function execute(exp: Experiment, snapshot: SnapshotRow, signal: AbortSignal, warehouse: Warehouse | undefined, options: Pick<PlanOptions, "metrics">): Promise<SnapshotRow> {
   const experimentId = exp.id;
   const kind = snapshot.warehouse as Warehouse["kind"];
   const started = performance.now();
@@ -51,13 +83,22 @@ async function execute(exp: Experiment, snapshot: SnapshotRow, warehouse: Wareho
   try {
     await markRunning(snapshot.id);
     const plan = planFor(exp, await loadCatalog(), options);
-    wh ??= await openWarehouse(kind);
+    if (!wh) {
+      await markStatement(snapshot.id, "opening the warehouse");
+      wh = await openWarehouse(kind, { signal });
+    }
     const prepared = prepareAnalysis(plan, wh.dialect);
     sql = prepared.sql;
     params = prepared.params;
     const labels = { app: "experiment-results", experiment: experimentId.toLowerCase().replace(/[^a-z0-9_-]/g, "_").slice(0, 63) };
     const variants = exp.variants.map((v) => ({ key: v.key, weight: v.weight }));
-    const { stats, rowCount, bytesProcessed: bytes } = await executePlan(prepared, wh, { variants, control: exp.controlVariant, labels });
+    const { stats, rowCount, bytesProcessed: bytes } = await executePlan(prepared, wh, {
+      variants,
+      control: exp.controlVariant,
+      labels,
+      signal,
+      onStep: (step) => markStatement(snapshot.id, step),
+    });
     outcome = {
       status: "succeeded",
       sql: storedSql(sql),
@@ -69,10 +110,10 @@ async function execute(exp: Experiment, snapshot: SnapshotRow, warehouse: Wareho
     };
   } catch (err) {
     outcome = {
-      status: "failed",
+      // a cancel surfaces as the warehouse's own error ("Interrupted", "job cancelled"): the signal says which it was
+      ...(signal.aborted ? { status: "cancelled", error: cancelMessage(signal) } : { status: "failed", error: storedError(publicMessage(err, "the analysis failed")) }),
       sql: storedSql(sql),
       parameters: JSON.stringify(params),
-      error: storedError(publicMessage(err, "the analysis failed")),
       durationMs: Math.round(performance.now() - started),
     };
   } finally {

@@ -4,6 +4,7 @@ import { config } from "@/lib/config";
 import { prisma } from "@/lib/db";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { isProcessAlive } from "@/lib/process-alive";
+import { publicMessage } from "@/lib/public-error";
 import type { SnapshotRow } from "./store";
 
 /**
@@ -70,7 +71,7 @@ async function markInterrupted(run: SnapshotRow): Promise<void> {
 }
 
 /** Inserts a queued run owned by this process, or throws AnalysisInProgressError. */
-export async function claimRun(experimentId: string, warehouse: string): Promise<SnapshotRow> {
+export async function claimRun(experimentId: string, warehouse: string, requestedBy: string | null = null): Promise<SnapshotRow> {
   for (let attempt = 1; ; attempt++) {
     try {
       const run = await prisma.snapshot.create({
@@ -82,6 +83,7 @@ export async function claimRun(experimentId: string, warehouse: string): Promise
           ownerHost: hostname(),
           ownerPid: process.pid,
           heartbeatAt: new Date(),
+          requestedBy,
         },
       });
       ownedRuns.add(run.id);
@@ -109,20 +111,54 @@ export function startHeartbeat(runId: number): () => void {
 }
 
 export async function markRunning(runId: number): Promise<void> {
-  await retryWhileBusy(() => prisma.snapshot.update({ where: { id: runId }, data: { status: "running", heartbeatAt: new Date() } }));
+  const now = new Date();
+  await retryWhileBusy(() => prisma.snapshot.update({ where: { id: runId }, data: { status: "running", heartbeatAt: now, runningAt: now } }));
+}
+
+/** Shows which statement the warehouse is running (best effort: a busy database only delays the label). */
+export async function markStatement(runId: number, statement: string): Promise<void> {
+  await prisma.snapshot.updateMany({ where: { id: runId, activeExperimentId: { not: null } }, data: { currentStatement: statement } }).catch(() => undefined);
 }
 
 export type RunOutcome = Omit<Prisma.SnapshotUpdateInput, "activeExperimentId" | "experiment" | "finishedAt"> & {
-  status: "succeeded" | "failed";
+  status: "succeeded" | "failed" | "cancelled";
 };
 
-/** The run's outcome (succeeded with its numbers, or failed with a message), written once; the run stops being active. */
+/**
+ * The run's outcome (succeeded with its numbers, failed or cancelled with a message), written
+ * once; the run stops being active. When that write fails for another reason than a busy
+ * database (which it waits out), a plain failure is written instead, so a failure while
+ * recording the outcome never leaves the run "running"; if even that cannot be written, the run
+ * is no longer owned here and the next claim, status read or server start marks it interrupted.
+ */
 export async function finishRun(runId: number, outcome: RunOutcome): Promise<SnapshotRow> {
   try {
     return await retryWhileBusy(() =>
-      prisma.snapshot.update({ where: { id: runId }, data: { ...outcome, finishedAt: new Date(), activeExperimentId: null } }),
+      prisma.snapshot.update({ where: { id: runId }, data: { ...outcome, currentStatement: null, finishedAt: new Date(), activeExperimentId: null } }),
     );
+  } catch (err) {
+    const error = publicMessage(err, "the analysis finished but its outcome could not be recorded");
+    return await prisma.snapshot.update({
+      where: { id: runId },
+      data: { status: "failed", error, currentStatement: null, finishedAt: new Date(), activeExperimentId: null },
+    });
   } finally {
     ownedRuns.delete(runId);
   }
+}
+
+/** Marks the run interrupted when it is active and its owner is dead; the row as it is now. */
+export async function reapIfDead(run: SnapshotRow): Promise<SnapshotRow> {
+  if (run.activeExperimentId === null || !isRunOwnerDead(run)) return run;
+  await markInterrupted(run);
+  return (await prisma.snapshot.findUnique({ where: { id: run.id } })) ?? run;
+}
+
+/** At server start: every active run whose owner is dead is marked interrupted. The number marked. */
+export async function reapDeadRuns(): Promise<number> {
+  let marked = 0;
+  for (const run of await prisma.snapshot.findMany({ where: { activeExperimentId: { not: null } } })) {
+    if ((await reapIfDead(run)) !== run) marked++;
+  }
+  return marked;
 }

@@ -37,6 +37,8 @@ export interface DuckDbInstanceOptions {
   bulkWrite?: boolean;
   /** Create the file when it is missing (otherwise a missing warehouse is an error). */
   create?: boolean;
+  /** Stops waiting for the file (another process holds it) when aborted: a cancelled analysis. */
+  signal?: AbortSignal;
 }
 
 /** Another process holds the warehouse file and did not let go in time. */
@@ -178,14 +180,20 @@ async function ensureOpen(entry: Entry, options: DuckDbInstanceOptions): Promise
       throw new WarehouseError(`the DuckDB warehouse file ${entry.file} does not exist; run \`npm run seed\` or set DUCKDB_PATH`, "duckdb");
     }
     const instance = await openWithRetry(entry.file, engineSettings(entry.file, options));
-    entry.instance = instance;
     // With the file ours, nobody else touches its spill folders. Ours is stale if it exists (a
     // process that had our pid before is gone). DuckDB would create it on its first spill, but not
-    // its parent, which the process before us removed when it closed and left it empty.
-    const spill = spillDirectory(entry.file);
-    rmSync(spill, { recursive: true, force: true });
-    mkdirSync(spill, { recursive: true });
-    removeStraySpillFiles(entry.file);
+    // its parent, which the process before us removed when it closed and left it empty. Only an
+    // instance whose spill folder is ready is kept: otherwise the next lease opens it anew.
+    try {
+      const spill = spillDirectory(entry.file);
+      rmSync(spill, { recursive: true, force: true });
+      mkdirSync(spill, { recursive: true });
+      removeStraySpillFiles(entry.file);
+    } catch (err) {
+      instance.closeSync();
+      throw err;
+    }
+    entry.instance = instance;
     return instance;
   })().finally(() => {
     entry.opening = null;
@@ -198,12 +206,13 @@ function closeInstance(entry: Entry): void {
   entry.idleTimer = null;
   if (!entry.instance) return;
   // tidied while the file is still ours (no lease: nothing is spilled), so no other process has
-  // opened it yet and made its own folder in there
-  rmSync(spillDirectory(entry.file), { recursive: true, force: true });
+  // opened it yet and made its own folder in there. Tidying is best effort: a folder that cannot
+  // be removed must not keep the file open (locked for every other process) for good.
   try {
+    rmSync(spillDirectory(entry.file), { recursive: true, force: true });
     rmdirSync(`${entry.file}.tmp`); // only when empty
   } catch {
-    // a folder of another process is still there
+    // a folder of another process is still there, or the spill folder cannot be removed
   }
   entry.instance.closeSync();
   entry.instance = null;
@@ -225,6 +234,26 @@ function lastLeaseGone(entry: Entry, closeNow: boolean): void {
   entry.idleTimer.unref();
 }
 
+/** `p`, or a rejection as soon as `signal` aborts (`p` itself goes on). */
+function untilAborted<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return p;
+  if (signal.aborted) return Promise.reject(new WarehouseError("query cancelled", "duckdb"));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new WarehouseError("query cancelled", "duckdb"));
+    signal.addEventListener("abort", onAbort, { once: true });
+    p.then(
+      (v) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(e);
+      },
+    );
+  });
+}
+
 /** A connection of its own on the process' one instance of `file` (opened, or waited for, as needed). */
 export async function acquireDuckDb(file: string, options: DuckDbInstanceOptions = {}): Promise<DuckDbLease> {
   if (file === ":memory:") return privateMemoryLease(options);
@@ -234,11 +263,14 @@ export async function acquireDuckDb(file: string, options: DuckDbInstanceOptions
   if (entry.idleTimer) clearTimeout(entry.idleTimer);
   entry.idleTimer = null;
   let connection: DuckDBConnection;
+  const opening = ensureOpen(entry, options);
   try {
-    connection = await (await ensureOpen(entry, options)).connect();
+    connection = await (await untilAborted(opening, options.signal)).connect();
   } catch (err) {
     entry.leases -= 1;
     if (entry.leases === 0) lastLeaseGone(entry, false);
+    // a waiter that gave up: the open goes on for any other; if nobody wants it once open, it closes when idle
+    if (options.signal?.aborted) opening.then(() => entry.leases === 0 && lastLeaseGone(entry, false), () => undefined);
     throw err;
   }
   let released = false;

@@ -1,7 +1,7 @@
 import type { DuckDBValue } from "@duckdb/node-api";
 import { duckdbDialect } from "./dialect";
 import { acquireDuckDb, type DuckDbInstanceOptions, type DuckDbLease } from "./duckdb-instances";
-import { WarehouseError, type QueryResult, type Row, type SqlParams, type Warehouse } from "./types";
+import { WarehouseError, type QueryOptions, type QueryResult, type Row, type SqlParams, type Warehouse } from "./types";
 
 export { DEFAULT_ANALYSIS_MEMORY_LIMIT, WarehouseBusyError } from "./duckdb-instances";
 
@@ -40,14 +40,21 @@ export class DuckDbWarehouse implements Warehouse {
     return this.lease.connection;
   }
 
-  async query(sql: string, params: SqlParams = {}): Promise<QueryResult> {
+  async query(sql: string, params: SqlParams = {}, options: QueryOptions = {}): Promise<QueryResult> {
     const started = performance.now();
+    const { signal } = options;
+    if (signal?.aborted) throw new WarehouseError("query cancelled", "duckdb");
+    // a cancel interrupts this lease's connection: DuckDB stops the statement and it fails with "Interrupted"
+    const interrupt = () => this.connection.interrupt();
+    signal?.addEventListener("abort", interrupt, { once: true });
     try {
       const reader = await this.connection.runAndReadAll(sql, params as Record<string, DuckDBValue>);
       const rows = reader.getRowObjectsJS().map((r) => plainRow(r));
       return { rows, stats: { durationMs: Math.round(performance.now() - started), bytesProcessed: null } };
     } catch (err) {
-      throw new WarehouseError((err as Error).message, "duckdb");
+      throw new WarehouseError(signal?.aborted ? "query cancelled" : (err as Error).message, "duckdb");
+    } finally {
+      signal?.removeEventListener("abort", interrupt);
     }
   }
 

@@ -12,8 +12,8 @@ export { WarehouseBusyError } from "./duckdb-instances";
  * The configured warehouse (WAREHOUSE=duckdb|bigquery). On DuckDB it is a lease on the process'
  * one instance of the file (waiting while another process holds it); close() gives it back.
  */
-export async function openWarehouse(kind: WarehouseKind = warehouseKind()): Promise<Warehouse> {
-  if (kind === "duckdb") return DuckDbWarehouse.open({ path: duckdbPath() });
+export async function openWarehouse(kind: WarehouseKind = warehouseKind(), options: { signal?: AbortSignal } = {}): Promise<Warehouse> {
+  if (kind === "duckdb") return DuckDbWarehouse.open({ path: duckdbPath(), signal: options.signal });
   const { BigQueryWarehouse, bigqueryConfigFromEnv } = await import("./bigquery");
   return new BigQueryWarehouse(bigqueryConfigFromEnv());
 }

@@ -1,4 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
+import { bearer, signIn } from "./support/auth";
 
 async function expectNoBrokenValues(page: Page) {
   const text = await page.locator("body").innerText();
@@ -63,10 +64,14 @@ test("every demo dashboard renders without broken values", async ({ page }) => {
 });
 
 test("Refresh analysis runs a new snapshot", async ({ page, request }) => {
-  await page.goto("/experiments/button-color-aa");
+  await signIn(page, "editor", "/experiments/button-color-aa");
   const before = await (await request.get("/api/experiments/button-color-aa/results")).json();
   await page.getByRole("button", { name: "Refresh analysis" }).click();
-  await expect(page.getByRole("button", { name: "Refresh analysis" })).toBeEnabled({ timeout: 30_000 });
+  // followed live until it has finished, then the page shows the new snapshot
+  await expect(page.getByTestId("run-status")).toBeVisible();
+  await expect(page.getByTestId("run-status")).toBeHidden({ timeout: 30_000 });
+  await expect(page.getByRole("button", { name: "Refresh analysis" })).toBeEnabled();
+  await expect(page.getByTestId("snapshot-history").locator("tbody tr").first().locator("th")).toContainText("shown");
   const after = await (await request.get("/api/experiments/button-color-aa/results")).json();
   expect(after.snapshot.id).toBeGreaterThan(before.snapshot.id);
   expect(after.metrics[0].variants[1].relative.estimate).toBeCloseTo(before.metrics[0].variants[1].relative.estimate, 10);
@@ -77,5 +82,5 @@ test("an unknown experiment is a proper 404 page", async ({ page, request }) => 
   expect(res?.status()).toBe(404);
   await expect(page.getByRole("heading", { name: "Not found" })).toBeVisible();
   expect((await request.get("/api/experiments/does-not-exist/results")).status()).toBe(404);
-  expect((await request.post("/api/experiments/does-not-exist/refresh")).status()).toBe(404);
+  expect((await request.post("/api/experiments/does-not-exist/refresh", { headers: bearer("write") })).status()).toBe(404);
 });

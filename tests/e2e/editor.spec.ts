@@ -1,8 +1,12 @@
 import { expect, test, type Page } from "@playwright/test";
+import { signIn } from "./support/auth";
 
 // Creating and editing experiments in the UI, analysing them, and the analysis history / SQL view.
 
 const suffix = Date.now().toString(36);
+
+// creating and editing need an editor: signed in through the real form
+test.beforeEach(async ({ page }) => signIn(page, "editor"));
 
 async function experimentIds(page: Page): Promise<string[]> {
   const body = await (await page.request.get("/api/experiments")).json();
@@ -102,6 +106,12 @@ test("create an experiment, analyse it, see results, edit it, and see a failed r
   await page.getByRole("button", { name: "Save changes" }).click();
   await expect(page).toHaveURL(new RegExp(`/experiments/${id}$`));
   await expect(page.getByRole("heading", { name: "Checkout copy (edited)" })).toBeVisible();
+  // the activity log has who changed what, field by field
+  const edited = page.getByTestId("activity-log").locator('tr[data-action="edited"]').first();
+  await expect(edited).toContainText("editor@e2e.test");
+  await expect(edited).toContainText("name: “Checkout copy” → “Checkout copy (edited)”");
+  await expect(edited).toContainText("exposureSource: “exposures” → “missing_exposures”");
+  await expect(page.getByTestId("activity-log").locator('tr[data-action="created"]')).toContainText("editor@e2e.test");
 
   await page.getByRole("button", { name: "Refresh analysis" }).click();
   const failure = page.getByTestId("failure-banner");

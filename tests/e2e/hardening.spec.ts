@@ -3,14 +3,15 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { createClient } from "@libsql/client";
 import { expect, test } from "@playwright/test";
 import { e2eEnv } from "../../playwright.config";
+import { appDb } from "./support/app-db";
+import { bearer, runOutcome } from "./support/auth";
 
 // Issue 9 against the real server (next build + next start): malformed addresses, TRACE,
 // cross-site writes, oversized bodies, and what failure banners show.
 
-const db = createClient({ url: e2eEnv.DATABASE_URL });
+const db = appDb(e2eEnv.DATABASE_URL);
 const PROBE = "hardening-probe";
 
 async function snapshotCount(experimentId: string): Promise<number> {
@@ -98,10 +99,14 @@ test("refresh refuses cross-site writes with 403 and starts nothing; programs wi
   expect(noCors.status()).toBe(403);
   expect(await snapshotCount(id)).toBe(before);
 
-  // curl, a CLI: no Origin, no Sec-Fetch-Site
-  const ok = await request.post(url);
-  expect(ok.status()).toBe(200);
-  expect(((await ok.json()) as { status: string }).status).toBe("succeeded");
+  // a cross-site request is refused even with a valid write key (the check comes first)
+  expect((await request.post(url, { headers: { origin: "https://evil.example", ...bearer("write") } })).status()).toBe(403);
+  expect(await snapshotCount(id)).toBe(before);
+
+  // curl, a CLI: no Origin, no Sec-Fetch-Site; with a write key
+  const ok = await request.post(url, { headers: bearer("write") });
+  expect(ok.status()).toBe(202);
+  expect((await runOutcome(request, ((await ok.json()) as { runId: number }).runId)).status).toBe("succeeded");
   expect(await snapshotCount(id)).toBe(before + 1);
 });
 
@@ -131,11 +136,11 @@ test("a server action over the 1 MiB limit answers 413, not 500", async ({ baseU
   expect(big.body).toMatch(/request body too large/);
   const chunked = await raw(baseURL!, "POST", "/experiments/new", { headers, chunks: [Buffer.from(body.slice(0, 1_500_000)), Buffer.from(body.slice(1_500_000))] });
   expect(chunked.status).toBe(413);
-  // under the limit the action runs and answers with its field errors
+  // under the limit the action runs: for a visitor, it answers that saving needs a signed-in editor
   const small = JSON.stringify(["create", null, { id: "Bad Id" }]);
   const ok = await raw(baseURL!, "POST", "/experiments/new", { headers: { ...headers, "content-length": String(Buffer.byteLength(small)) }, chunks: [Buffer.from(small)] });
   expect(ok.status).toBe(200);
-  expect(ok.body).toContain("Some fields need attention.");
+  expect(ok.body).toContain("Not saved: sign in to change experiments or run analyses.");
 });
 
 test("an experiment written with a 9999-12-31 end fails fast; banners show warehouse errors without paths or pids", async ({ page, request, baseURL }) => {
@@ -151,11 +156,11 @@ test("an experiment written with a 9999-12-31 end fails fast; banners show wareh
       { sql: 'INSERT INTO "Variant" ("experimentId", key, name, position) VALUES (?, ?, ?, ?), (?, ?, ?, ?)', args: [PROBE, "control", "Control", 0, PROBE, "treatment", "Treatment", 1] },
       { sql: 'INSERT INTO "ExperimentMetric" ("experimentId", "metricKey", role) VALUES (?, ?, ?)', args: [PROBE, "purchases", "primary"] },
     ],
-    "write",
   );
-  const r = await request.post(`${baseURL}/api/experiments/${PROBE}/refresh`);
-  expect(r.status()).toBe(502);
-  const body = (await r.json()) as { snapshotId: number; status: string; error: string };
+  const r = await request.post(`${baseURL}/api/experiments/${PROBE}/refresh`, { headers: bearer("write") });
+  expect(r.status()).toBe(202);
+  const started = (await r.json()) as { snapshotId: number; runId: number };
+  const body = { ...(await runOutcome(request, started.runId)), snapshotId: started.snapshotId };
   expect(body.status).toBe("failed");
   expect(body.error).toBe(`experiment ${PROBE} (2026-10-01 → 9999-12-31) cannot be analysed: The end date must be between 2000-01-01 and 2100-12-31`);
   const stored = await db.execute({ sql: 'SELECT length(sql) AS s, length(error) AS e FROM "Snapshot" WHERE id = ?', args: [body.snapshotId] });

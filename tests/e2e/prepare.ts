@@ -1,6 +1,6 @@
 // Fresh app database and a small seeded warehouse for the browser tests, every demo experiment analysed.
 // The SQLite file is recreated; a PostgreSQL database (E2E_DATABASE_URL) must be given empty.
-import { cpSync, rmSync } from "node:fs";
+import { cpSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { databaseProvider, databaseUrl } from "@/lib/db/config";
 import { migrate } from "@/lib/db/migrate";
@@ -8,6 +8,9 @@ import { listExperiments } from "@/lib/analysis/experiments";
 import { runAnalysis } from "@/lib/analysis/run-analysis";
 import { registerDemoExperiments } from "@/lib/demo/register";
 import { seedWarehouse } from "@/lib/demo/seed-warehouse";
+import { createApiKey } from "@/lib/auth/api-keys";
+import { createUser } from "@/lib/auth/users";
+import { e2eCredentialsFile } from "../../playwright.config";
 
 async function prepare() {
   const dir = path.dirname(process.env.DUCKDB_PATH ?? "");
@@ -25,6 +28,17 @@ async function prepare() {
     const s = await runAnalysis(e.id);
     if (s.status !== "succeeded") throw new Error(`analysis of ${e.id} failed: ${s.error}`);
   }
+  // one user per role (they sign in through the real form) and one key per scope
+  const users: Record<string, { email: string; password: string }> = {};
+  for (const role of ["viewer", "editor", "admin"] as const) {
+    const { user, password } = await createUser({ email: `${role}@e2e.test`, name: `E2E ${role}`, role });
+    users[role] = { email: user.email, password };
+  }
+  const keys: Record<string, string> = {};
+  for (const scope of ["read", "write", "client"] as const) {
+    keys[scope] = (await createApiKey({ name: `e2e ${scope}`, scope, origins: scope === "client" ? ["https://shop.e2e.test"] : [] }, "e2e")).key;
+  }
+  writeFileSync(e2eCredentialsFile, JSON.stringify({ users, keys }, null, 2));
 }
 
 prepare().then(

@@ -8,6 +8,8 @@ import { useTempEnvironment } from "../support/temp-env";
 // is held by another process, as the server or a CLI would. (Losing a finished run's result:
 // final-write-retry.sqlite.test.ts.)
 
+// SQLite's write lock is the subject, so this file runs on SQLite in the PostgreSQL pass too
+delete process.env.TEST_POSTGRES_URL;
 const env = useTempEnvironment("app-db-busy");
 
 let holder: LockHolder;

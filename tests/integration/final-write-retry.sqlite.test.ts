@@ -8,6 +8,8 @@ import { useTempEnvironment } from "../support/temp-env";
 // process for longer than SQLite's busy timeout (300 ms in this file), so only the retried final
 // write can save the result.
 
+// SQLite's write lock is the subject, so this file runs on SQLite in the PostgreSQL pass too
+delete process.env.TEST_POSTGRES_URL;
 const env = useTempEnvironment("final-write");
 process.env.DATABASE_BUSY_TIMEOUT_MS = "300"; // before lib/db is first imported
 

@@ -117,7 +117,7 @@ describe("one active run per experiment", () => {
   it("the migration marks runs the previous version left running as interrupted", async () => {
     const { migrate, readMigrations } = await import("@/lib/db/migrate");
     const url = `file:${path.join(env.dir, "old.db")}`;
-    const init = readMigrations("sqlite").filter((m) => m.name === "20261121000000_init");
+    const init = readMigrations("sqlite").filter((m) => m.name === "20261121000000_init"); // a SQLite file, whichever database the suite runs on
     await migrate(url, init);
     const db = createClient({ url });
     try {

@@ -35,4 +35,26 @@ describe("configuration from the environment", () => {
     expect(loadConfig({ DUCKDB_LOCK_WAIT_MS: "0", DUCKDB_IDLE_CLOSE_MS: "0" })).toMatchObject({ DUCKDB_LOCK_WAIT_MS: 0, DUCKDB_IDLE_CLOSE_MS: 0 });
     expect(() => loadConfig({ DUCKDB_LOCK_WAIT_MS: "soon" })).toThrow(/DUCKDB_LOCK_WAIT_MS/);
   });
+
+  it("sign-in and access: visitors read nothing unless ANONYMOUS_ROLE=viewer; OpenID Connect needs all three variables", () => {
+    expect(loadConfig({})).toMatchObject({ ANONYMOUS_ROLE: "none", oidc: null, SIGN_IN_ATTEMPTS_PER_MINUTE: 10, ANALYSES_PER_HOUR: 60 });
+    expect(loadConfig({ ANONYMOUS_ROLE: "viewer" }).ANONYMOUS_ROLE).toBe("viewer");
+    expect(() => loadConfig({ ANONYMOUS_ROLE: "editor" })).toThrow(/ANONYMOUS_ROLE/);
+    const oidc = { OIDC_DISCOVERY_URL: "https://id.example.com/.well-known/openid-configuration", OIDC_CLIENT_ID: "app", OIDC_CLIENT_SECRET: "s3cret" };
+    expect(loadConfig({ ...oidc, OIDC_NAME: "Okta" }).oidc).toEqual({ discoveryUrl: oidc.OIDC_DISCOVERY_URL, clientId: "app", clientSecret: "s3cret", name: "Okta" });
+    expect(() => loadConfig({ OIDC_CLIENT_ID: "app" })).toThrow(/OIDC_DISCOVERY_URL, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET together/);
+    expect(() => loadConfig({ AUTH_URL: "not a url" })).toThrow(/AUTH_URL/);
+  });
+
+  it("never echoes a secret in its error", () => {
+    let message = "";
+    try {
+      loadConfig({ AUTH_SECRET: "short-but-secret-value", PORT: "x" });
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toMatch(/AUTH_SECRET must be at least 32 characters/);
+    expect(message).toContain('PORT must be a positive whole number (got "x")');
+    expect(message).not.toContain("short-but-secret-value");
+  });
 });

@@ -21,7 +21,12 @@ import { ForestPlot } from "./forest-plot";
 import { SnapshotHistory } from "./history";
 import { loadResultsDocument } from "@/lib/analysis/results-document";
 import { MetricTable } from "./metric-table";
-import { RefreshButton } from "./refresh-button";
+import { RunPanel } from "./run-panel";
+import { ActivityLog } from "./activity-log";
+import { mayRead, requirePageRole } from "@/lib/auth/page-access";
+import { roleAllows } from "@/lib/auth/roles";
+import { auditEntries } from "@/lib/audit/log";
+import { activeRun } from "@/lib/jobs/analysis-jobs";
 import { TimeseriesChart } from "./timeseries-chart";
 import { SegmentPicker, ViewControls } from "./view-controls";
 
@@ -31,18 +36,25 @@ type Props = { params: Promise<{ id: string }>; searchParams: Promise<Record<str
 
 export async function generateMetadata({ params }: Props) {
   const { id } = await params;
-  const exp = await getExperiment(routeParam(id));
+  const exp = (await mayRead()) ? await getExperiment(routeParam(id)) : null;
   return { title: exp ? `${exp.name} · Experiment results` : "Not found" };
 }
 
 export default async function ExperimentPage({ params, searchParams }: Props) {
   const { id } = await params;
+  const who = await requirePageRole("viewer", `/experiments/${id}`);
+  const canEdit = roleAllows(who.role, "editor");
   const exp = await getExperiment(routeParam(id));
   if (!exp) notFound();
   const sp = await searchParams;
   const view = viewFromParams(sp);
   const display = displayFromParams(sp);
-  const [doc, history] = await Promise.all([loadResultsDocument(exp, view, display.segment), snapshotHistory(exp.id, 20)]);
+  const [doc, history, running, activity] = await Promise.all([
+    loadResultsDocument(exp, view, display.segment),
+    snapshotHistory(exp.id, 20),
+    activeRun(exp.id),
+    auditEntries({ experimentId: exp.id, take: 50 }),
+  ]);
   const extras = extrasOf(doc);
   const e = doc.experiment;
   const control = e.controlVariant;
@@ -130,10 +142,17 @@ export default async function ExperimentPage({ params, searchParams }: Props) {
           </div>
         </dl>
         <div className="toolbar page-actions">
-          <RefreshButton experimentId={exp.id} label={doc.snapshot || doc.lastFailure ? "Refresh analysis" : "Analyse now"} />
-          <Link className="button" href={`/experiments/${encodeURIComponent(exp.id)}/edit`}>
-            Edit experiment
-          </Link>
+          <RunPanel
+            experimentId={exp.id}
+            canEdit={canEdit}
+            initialRun={running}
+            label={doc.snapshot || doc.lastFailure ? "Refresh analysis" : "Analyse now"}
+          />
+          {canEdit ? (
+            <Link className="button" href={`/experiments/${encodeURIComponent(exp.id)}/edit`}>
+              Edit experiment
+            </Link>
+          ) : null}
           <a className="button" href={`/api/experiments/${encodeURIComponent(exp.id)}/results`}>
             JSON
           </a>
@@ -325,6 +344,16 @@ export default async function ExperimentPage({ params, searchParams }: Props) {
         <section aria-labelledby="history-heading">
           <h2 id="history-heading">History</h2>
           <SnapshotHistory experimentId={exp.id} snapshots={history} shownId={doc.snapshot?.id ?? null} />
+        </section>
+
+        <section aria-labelledby="activity-heading">
+          <div className="section-head">
+            <h2 id="activity-heading">Activity</h2>
+            <a className="button" href={`/api/audit?experiment=${encodeURIComponent(exp.id)}`} download>
+              Activity (CSV)
+            </a>
+          </div>
+          <ActivityLog entries={activity} showExperiment={false} />
         </section>
       </article>
     </ExportRegistry>

@@ -3,11 +3,13 @@ import { emptyFormValues } from "@/lib/ui/experiment-form";
 import { metricChoices, refusedMetricFiles } from "@/lib/ui/metric-choices";
 import { loadCatalog } from "@/lib/metrics/registry";
 import { ExperimentEditor } from "../experiment-editor";
+import { requirePageRole } from "@/lib/auth/page-access";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "New experiment · Experiment results" };
 
 export default async function NewExperimentPage() {
+  await requirePageRole("editor", "/experiments/new");
   const catalog = await loadCatalog();
   return (
     <article>

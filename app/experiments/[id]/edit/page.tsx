@@ -6,6 +6,7 @@ import { formValuesFrom } from "@/lib/ui/experiment-form";
 import { loadCatalog } from "@/lib/metrics/registry";
 import { metricChoices, refusedMetricFiles } from "@/lib/ui/metric-choices";
 import { ExperimentEditor } from "../../experiment-editor";
+import { mayRead, requirePageRole } from "@/lib/auth/page-access";
 
 export const dynamic = "force-dynamic";
 
@@ -13,12 +14,13 @@ type Props = { params: Promise<{ id: string }> };
 
 export async function generateMetadata({ params }: Props) {
   const { id } = await params;
-  const exp = await getExperiment(routeParam(id));
+  const exp = (await mayRead()) ? await getExperiment(routeParam(id)) : null;
   return { title: exp ? `Edit ${exp.name} · Experiment results` : "Not found" };
 }
 
 export default async function EditExperimentPage({ params }: Props) {
   const { id } = await params;
+  await requirePageRole("editor", `/experiments/${id}/edit`);
   const exp = await getExperiment(routeParam(id));
   if (!exp) notFound();
   const catalog = await loadCatalog();

@@ -1,25 +1,33 @@
 import { NextResponse } from "next/server";
 import { routeParam } from "@/app/route-param";
-import { NO_BODY, refuseUnsafeWrite } from "@/lib/http/write-guard";
-import { AnalysisInProgressError, ExperimentNotFoundError, runAnalysis } from "@/lib/analysis/run-analysis";
-import { publicMessage, scrubInternals } from "@/lib/public-error";
+import { AnalysisInProgressError, ExperimentNotFoundError } from "@/lib/analysis/run-analysis";
+import { principalKey } from "@/lib/auth/principal";
+import { guardedRoute } from "@/lib/http/guarded-route";
+import { clientAddress, consumeRate } from "@/lib/http/rate-limit";
+import { NO_BODY } from "@/lib/http/write-guard";
+import { activeRun, enqueueAnalysis, runStatus } from "@/lib/jobs/analysis-jobs";
+import { publicMessage } from "@/lib/public-error";
 
 export const dynamic = "force-dynamic";
 
-/** Runs a new analysis (a new snapshot). 200 with the snapshot's status; failures carry the warehouse's message. */
-export async function POST(req: Request, { params }: { params: Promise<{ id: string }> }) {
-  const refused = await refuseUnsafeWrite(req, NO_BODY);
-  if (refused) return refused;
+/**
+ * Starts a new analysis in the background: 202 at once with the run (its snapshot id) and where
+ * to follow it (GET /api/runs/<id>) or cancel it (POST /api/runs/<id>/cancel). Editors and write keys.
+ */
+export const POST = guardedRoute<{ params: Promise<{ id: string }> }>({ role: "editor", write: NO_BODY }, async (req, { params }, who) => {
   const id = routeParam((await params).id);
+  const limited = await consumeRate("analyses", principalKey(who, clientAddress(req.headers)));
+  if (limited) return limited;
   try {
-    const s = await runAnalysis(id);
+    const run = await enqueueAnalysis(id, { reason: "refresh", actor: who });
     return NextResponse.json(
-      { snapshotId: s.id, status: s.status, error: s.error === null ? null : scrubInternals(s.error), durationMs: s.durationMs },
-      { status: s.status === "succeeded" ? 200 : 502 },
+      { runId: run.id, snapshotId: run.id, ...runStatus(run), statusUrl: `/api/runs/${run.id}`, cancelUrl: `/api/runs/${run.id}/cancel` },
+      { status: 202, headers: { location: `/api/runs/${run.id}` } },
     );
   } catch (err) {
     if (err instanceof ExperimentNotFoundError) return NextResponse.json({ error: err.message }, { status: 404 });
-    if (err instanceof AnalysisInProgressError) return NextResponse.json({ error: err.message }, { status: 409 });
+    // the run under way, so a page can follow it instead
+    if (err instanceof AnalysisInProgressError) return NextResponse.json({ error: err.message, active: await activeRun(id).catch(() => null) }, { status: 409 });
     return NextResponse.json({ error: publicMessage(err, "the analysis could not be started") }, { status: 500 });
   }
-}
+});

@@ -1,9 +1,10 @@
-import { NextResponse, type NextRequest } from "next/server";
+import { NextResponse } from "next/server";
 import { getExperiment } from "@/lib/analysis/experiments";
 import { displayFromParams, paramsFromSearch, viewFromParams, viewNotes } from "@/lib/ui/view-params";
 import { allRows } from "@/lib/ui/results-view";
 import { loadResultsDocument } from "@/lib/analysis/results-document";
 import { routeParam } from "@/app/route-param";
+import { guardedRoute } from "@/lib/http/guarded-route";
 import { publicMessage } from "@/lib/public-error";
 
 export const dynamic = "force-dynamic";
@@ -14,12 +15,12 @@ export const dynamic = "force-dynamic";
  * and treatment variant with the verdict and the direction-aware chance to win the page shows, and
  * `viewNotes`: why a parameter was not used as given (e.g. an alpha outside [0.001, 0.5]).
  */
-export async function GET(req: NextRequest, { params }: { params: Promise<{ id: string }> }) {
+export const GET = guardedRoute<{ params: Promise<{ id: string }> }>({ role: "viewer" }, async (req, { params }) => {
   const id = routeParam((await params).id);
   try {
     const exp = await getExperiment(id);
     if (!exp) return NextResponse.json({ error: `no experiment with id "${id}"` }, { status: 404 });
-    const query = paramsFromSearch(req.nextUrl.searchParams);
+    const query = paramsFromSearch(new URL(req.url).searchParams);
     const view = viewFromParams(query);
     const display = displayFromParams(query);
     const doc = await loadResultsDocument(exp, view, display.segment);
@@ -27,4 +28,4 @@ export async function GET(req: NextRequest, { params }: { params: Promise<{ id: 
   } catch (err) {
     return NextResponse.json({ error: publicMessage(err, "the results could not be loaded") }, { status: 500 });
   }
-}
+});

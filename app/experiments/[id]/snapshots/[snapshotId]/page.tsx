@@ -7,6 +7,7 @@ import { formatBytes, formatDuration, formatInteger } from "@/lib/format";
 import { LocalTime } from "@/app/components/local-time";
 import { CopyButton } from "@/app/components/copy-button";
 import { scrubInternals } from "@/lib/public-error";
+import { mayRead, requirePageRole } from "@/lib/auth/page-access";
 
 export const dynamic = "force-dynamic";
 
@@ -24,7 +25,7 @@ async function load(id: string, snapshotId: string) {
 
 export async function generateMetadata({ params }: Props) {
   const { id, snapshotId } = await params;
-  const found = await load(routeParam(id), snapshotId);
+  const found = (await mayRead()) ? await load(routeParam(id), snapshotId) : null;
   return { title: found ? `Snapshot #${found.snapshot.id} · ${found.exp.name}` : "Not found" };
 }
 
@@ -50,6 +51,7 @@ function parameters(json: string): [string, string][] {
 /** Transparency: the exact SQL one analysis ran, its bound parameters, cost and outcome. */
 export default async function SnapshotPage({ params }: Props) {
   const { id, snapshotId } = await params;
+  await requirePageRole("viewer", `/experiments/${id}/snapshots/${snapshotId}`);
   const found = await load(routeParam(id), snapshotId);
   if (!found) notFound();
   const { exp, snapshot: s } = found;

@@ -1,0 +1,43 @@
+import Link from "next/link";
+import { LocalTime } from "@/app/components/local-time";
+import type { AuditRow } from "@/lib/audit/log";
+
+/** Audit entries, newest first: when, who, what, and the summary of the change. */
+export function ActivityLog({ entries, showExperiment }: { entries: AuditRow[]; showExperiment: boolean }) {
+  if (entries.length === 0) return <p className="muted">No recorded activity yet.</p>;
+  return (
+    <div className="table-wrap">
+      <table data-testid="activity-log">
+        <thead>
+          <tr>
+            <th scope="col">When</th>
+            <th scope="col">Who</th>
+            <th scope="col">Action</th>
+            <th scope="col">What</th>
+            <th scope="col">Change</th>
+          </tr>
+        </thead>
+        <tbody>
+          {entries.map((e) => (
+            <tr key={e.id} data-action={e.action}>
+              <td>
+                <LocalTime iso={e.at.toISOString()} />
+              </td>
+              <td>{e.actorName}</td>
+              <td>{e.action}</td>
+              <td>
+                {e.targetType} {e.targetType === "run" && e.experimentId ? `#${e.targetId}` : e.targetId}
+                {showExperiment && e.experimentId ? (
+                  <div className="small">
+                    <Link href={`/experiments/${encodeURIComponent(e.experimentId)}`}>{e.experimentId}</Link>
+                  </div>
+                ) : null}
+              </td>
+              <td className="small">{e.summary}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,14 @@
+import { reapDeadRuns } from "@/lib/analysis/runs";
+import { issueSetupToken, setupAnnouncement } from "@/lib/auth/setup";
+import { config } from "@/lib/config";
+import { resumePendingDeliveries } from "@/lib/notify/deliver";
+import { publicMessage } from "@/lib/public-error";
+
+/** What the web server does once at start, after migrating (instrumentation.ts). */
+export async function startServerDuties(): Promise<void> {
+  const reaped = await reapDeadRuns();
+  if (reaped > 0) console.log(`Marked ${reaped} analysis run(s) of a stopped process as interrupted.`);
+  const token = await issueSetupToken();
+  if (token) console.log(setupAnnouncement(token, config().AUTH_URL ?? `http://localhost:${config().PORT}`));
+  void resumePendingDeliveries().catch((err: unknown) => publicMessage(err, "resending pending webhook deliveries"));
+}
