@@ -2,7 +2,7 @@ import { getExperiment } from "@/lib/analysis/experiments";
 import { ExperimentNotFoundError, runClaimed } from "@/lib/analysis/run-analysis";
 import { abortLocalRun } from "@/lib/analysis/run-control";
 import { claimRun, isRunOwnerDead, reapIfDead } from "@/lib/analysis/runs";
-import type { SnapshotRow } from "@/lib/analysis/snapshots";
+import type { SnapshotRow } from "@/lib/analysis/store";
 import { actorName, type Actor } from "@/lib/audit/actor";
 import { recordAudit } from "@/lib/audit/log";
 import { prisma } from "@/lib/db";

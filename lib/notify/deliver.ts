@@ -1,6 +1,6 @@
 import pRetry, { AbortError } from "p-retry";
 import { getExperiment } from "@/lib/analysis/experiments";
-import type { SnapshotRow } from "@/lib/analysis/snapshots";
+import type { SnapshotRow } from "@/lib/analysis/store";
 import { config } from "@/lib/config";
 import { prisma } from "@/lib/db";
 import { publicMessage, scrubInternals } from "@/lib/public-error";

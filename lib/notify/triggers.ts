@@ -1,6 +1,6 @@
 import type { ExperimentWithParts } from "@/lib/analysis/experiments";
 import { buildResultsDocument } from "@/lib/analysis/results-document";
-import type { SnapshotRow } from "@/lib/analysis/snapshots";
+import type { SnapshotRow } from "@/lib/analysis/store";
 import { formatLift, formatPLabel } from "@/lib/format";
 import { allRows, type ResultRow } from "@/lib/ui/results-view";
 

@@ -2,6 +2,7 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
 import { e2eEnv } from "../../playwright.config";
+import { signIn } from "./support/auth";
 
 // A metric file added to the running server's metrics folder is offered in the experiment editor
 // within seconds, without a restart or a rebuild; a file with a mistake is refused on the page,
@@ -12,6 +13,8 @@ const suffix = Date.now().toString(36);
 const key = `checkout_opens_${suffix}`;
 
 test.afterAll(() => rmSync(dir, { recursive: true, force: true }));
+// the editor is for editors
+test.beforeEach(async ({ page }) => signIn(page, "editor"));
 
 function writeMetric(file: string, body: string) {
   mkdirSync(dir, { recursive: true });
