@@ -4,14 +4,15 @@ import { warehouseKind } from "@/lib/warehouse/config";
 import { executePlan, prepareAnalysis } from "./execute-plan";
 import type { ExperimentWithParts } from "./experiments";
 import { planFor } from "./plan";
+import type { PhaseChoice } from "./phases";
 import { resultsFromStats, type ResultsDocument } from "./results-document";
 
 /**
  * "What does this metric say here?": analyses an experiment with the given registered metrics
  * instead of its own, and returns the results without storing anything.
  */
-export async function analyzeAdHoc(exp: ExperimentWithParts, metrics: readonly string[], warehouse?: Warehouse): Promise<ResultsDocument> {
-  const plan = planFor(exp, await loadCatalog(), { metrics });
+export async function analyzeAdHoc(exp: ExperimentWithParts, metrics: readonly string[], warehouse?: Warehouse, phase?: PhaseChoice): Promise<ResultsDocument> {
+  const plan = planFor(exp, await loadCatalog(), { metrics, phase });
   const startedAt = new Date();
   const started = performance.now();
   const wh = warehouse ?? (await openWarehouse(warehouseKind()));

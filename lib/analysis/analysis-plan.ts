@@ -9,6 +9,8 @@ export interface AnalysisPlan {
   variants: string[];
   startDate: string; // YYYY-MM-DD inclusive
   endDate: string; // YYYY-MM-DD inclusive
+  /** the assignment phase the dates are (issue 13): "0", "1", …, or "all" */
+  phase?: string;
   windowDays: number | null;
   /** the metrics the analysis reports, in order */
   metrics: MetricDefinition[];

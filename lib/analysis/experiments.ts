@@ -1,4 +1,6 @@
 // What an experiment definition is; reading and writing it is the store's job (./store).
+import type { AssignmentSettings } from "./phases";
+
 export type Role = "primary" | "secondary" | "guardrail";
 
 export interface ExperimentInput {
@@ -16,6 +18,12 @@ export interface ExperimentInput {
   segments?: string[];
   variants: { key: string; name: string; weight: number }[];
   metrics: { key: string; role: Role }[];
+  /** how the SDK assigns (issue 13); absent: as it is (new experiments: everyone, by user id) */
+  assignment?: AssignmentSettings;
+  /** analysed on a schedule every N hours while running; 0 = never; absent: as it is (new: 6) */
+  refreshHours?: number;
+  /** warehouse (default) or counts typed in / posted */
+  dataSource?: "warehouse" | "counts";
 }
 
 // kept for callers that import them from here

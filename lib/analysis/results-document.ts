@@ -9,6 +9,7 @@ import { SEGMENT_LABELS } from "./segments";
 import { DEFAULT_VIEW, toStatsRequest, type ViewOptions } from "./stats-request";
 import { findSlice, metricMeta, parseSufficientStats, type MetricMeta, type MetricType, type Slice, type SufficientStats } from "./sufficient-stats";
 import { timeSeriesFor, type TimeSeries } from "./timeseries";
+import { phaseLabelsFor, type PhaseChoice } from "./phases";
 
 export interface SnapshotSummary {
   /** null for an ad-hoc analysis that was not stored */
@@ -176,7 +177,9 @@ export async function metricDescriber(): Promise<(key: string) => MetricMeta | u
   };
 }
 
-export async function loadResultsDocument(exp: ExperimentWithParts, view?: ViewOptions, segment?: string): Promise<ResultsDocument> {
-  const [good, newest, describe] = await Promise.all([latestSucceeded(exp.id), latestAny(exp.id), metricDescriber()]);
+/** `phase`: the results of runs that covered it (issue 13); the current phase by default. */
+export async function loadResultsDocument(exp: ExperimentWithParts, view?: ViewOptions, segment?: string, phase?: PhaseChoice): Promise<ResultsDocument> {
+  const labels = phaseLabelsFor(exp, phase);
+  const [good, newest, describe] = await Promise.all([latestSucceeded(exp.id, labels), latestAny(exp.id, labels), metricDescriber()]);
   return buildResultsDocument(exp, good, newest, view, segment, describe);
 }

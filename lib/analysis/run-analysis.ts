@@ -5,6 +5,7 @@ import { warehouseKind } from "@/lib/warehouse/config";
 import { inAnalysisSlot } from "./analysis-queue";
 import { executePlan, prepareAnalysis } from "./execute-plan";
 import { planFor, type PlanOptions } from "./plan";
+import { phasesOf, type PhaseChoice } from "./phases";
 import { cancelMessage, runControl } from "./run-control";
 import { claimRun, finishRun, markRunning, markStatement, startHeartbeat, type RunOutcome } from "./runs";
 import { storedError, storedSql } from "./snapshot-limits";
@@ -27,7 +28,7 @@ export class ExperimentNotFoundError extends Error {
  * number, failed with the warehouse's message, or cancelled); earlier snapshots are never
  * touched, so the last good result stays on the page.
  */
-export interface RunOptions extends Pick<PlanOptions, "metrics"> {
+export interface RunOptions extends Pick<PlanOptions, "metrics" | "phase"> {
   /** who asked (audit and the run's status) */
   requestedBy?: string;
 }
@@ -35,7 +36,7 @@ export interface RunOptions extends Pick<PlanOptions, "metrics"> {
 export async function runAnalysis(experimentId: string, warehouse?: Warehouse, options: RunOptions = {}): Promise<SnapshotRow> {
   const exp = await getExperiment(experimentId);
   if (!exp) throw new ExperimentNotFoundError(experimentId);
-  const snapshot = await claimRun(experimentId, warehouse?.kind ?? warehouseKind(), options.requestedBy ?? null);
+  const snapshot = await claimRun(experimentId, warehouse?.kind ?? warehouseKind(), options.requestedBy ?? null, phaseLabel(exp, options.phase));
   return runClaimed(exp, snapshot, warehouse, options);
 }
 
@@ -44,7 +45,7 @@ export async function runAnalysis(experimentId: string, warehouse?: Warehouse, o
  * queue. A cancel while the run still waits in line finishes it at once as cancelled (its turn
  * in the line then passes without touching the warehouse).
  */
-export async function runClaimed(exp: Experiment, snapshot: SnapshotRow, warehouse?: Warehouse, options: Pick<PlanOptions, "metrics"> = {}): Promise<SnapshotRow> {
+export async function runClaimed(exp: Experiment, snapshot: SnapshotRow, warehouse?: Warehouse, options: Pick<PlanOptions, "metrics" | "phase"> = {}): Promise<SnapshotRow> {
   const stopHeartbeat = startHeartbeat(snapshot.id);
   const control = runControl(snapshot.id);
   let started = false;
@@ -72,7 +73,21 @@ export async function runClaimed(exp: Experiment, snapshot: SnapshotRow, warehou
 
 type Experiment = NonNullable<Awaited<ReturnType<typeof getExperiment>>>;
 
-async function execute(exp: Experiment, snapshot: SnapshotRow, signal: AbortSignal, warehouse: Warehouse | undefined, options: Pick<PlanOptions, "metrics">): Promise<SnapshotRow> {
+/** How a run records the phase it covers: "all", or a number (the current phase's when none was asked for). */
+export function phaseLabel(exp: Experiment, choice: PhaseChoice | undefined): string {
+  return choice === undefined ? String(phasesOf(exp).at(-1)!.number) : String(choice);
+}
+
+/** The planned split the SRM check compares with: the analysed phase's weights (the variants' own for all phases). */
+function analysedWeights(exp: Experiment, phase: string | undefined): { key: string; weight: number }[] {
+  const own = exp.variants.map((v) => ({ key: v.key, weight: v.weight }));
+  const p = phase === undefined || phase === "all" ? undefined : phasesOf(exp).find((x) => String(x.number) === phase);
+  if (!p || p.variants.length === 0) return own;
+  const share = new Map(p.variants.map((k, i) => [k, p.weights[i] ?? 0]));
+  return own.map((v) => ({ key: v.key, weight: share.get(v.key) ?? 0 }));
+}
+
+async function execute(exp: Experiment, snapshot: SnapshotRow, signal: AbortSignal, warehouse: Warehouse | undefined, options: Pick<PlanOptions, "metrics" | "phase">): Promise<SnapshotRow> {
   const experimentId = exp.id;
   const kind = snapshot.warehouse as Warehouse["kind"];
   const started = performance.now();
@@ -91,7 +106,7 @@ async function execute(exp: Experiment, snapshot: SnapshotRow, signal: AbortSign
     sql = prepared.sql;
     params = prepared.params;
     const labels = { app: "experiment-results", experiment: experimentId.toLowerCase().replace(/[^a-z0-9_-]/g, "_").slice(0, 63) };
-    const variants = exp.variants.map((v) => ({ key: v.key, weight: v.weight }));
+    const variants = analysedWeights(exp, plan.phase);
     const { stats, rowCount, bytesProcessed: bytes } = await executePlan(prepared, wh, {
       variants,
       control: exp.controlVariant,

@@ -71,7 +71,7 @@ async function markInterrupted(run: SnapshotRow): Promise<void> {
 }
 
 /** Inserts a queued run owned by this process, or throws AnalysisInProgressError. */
-export async function claimRun(experimentId: string, warehouse: string, requestedBy: string | null = null): Promise<SnapshotRow> {
+export async function claimRun(experimentId: string, warehouse: string, requestedBy: string | null = null, phase: string | null = null): Promise<SnapshotRow> {
   for (let attempt = 1; ; attempt++) {
     try {
       const run = await prisma.snapshot.create({
@@ -84,6 +84,7 @@ export async function claimRun(experimentId: string, warehouse: string, requeste
           ownerPid: process.pid,
           heartbeatAt: new Date(),
           requestedBy,
+          phase,
         },
       });
       ownedRuns.add(run.id);

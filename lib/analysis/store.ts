@@ -3,10 +3,12 @@
 import { prisma } from "@/lib/db";
 import { InvalidExperimentError, storedExperimentProblems } from "./experiment-rules";
 import type { ExperimentInput } from "./experiments";
+import { phaseToRow, planPhaseChange } from "./phases";
 
 const withParts = {
   variants: { orderBy: { position: "asc" as const } },
   metrics: { orderBy: { position: "asc" as const } },
+  phases: { orderBy: { number: "asc" as const } },
 };
 
 export async function listExperiments() {
@@ -19,10 +21,17 @@ export async function getExperiment(id: string) {
 
 export type ExperimentWithParts = NonNullable<Awaited<ReturnType<typeof getExperiment>>>;
 
-/** Creates or replaces an experiment definition (variants and metrics included) atomically. */
-export async function saveExperiment(input: ExperimentInput): Promise<void> {
+/**
+ * Creates or replaces an experiment definition (variants, metrics and its assignment phases)
+ * atomically. A change of assignment to an experiment that has served traffic starts a new phase
+ * (phases.ts). `today` (YYYY-MM-DD, UTC) dates a new phase.
+ */
+export async function saveExperiment(input: ExperimentInput, today = new Date().toISOString().slice(0, 10)): Promise<void> {
   const problems = storedExperimentProblems(input);
   if (problems.length > 0) throw new InvalidExperimentError(input.id, problems);
+  const before = await getExperiment(input.id);
+  const phase = planPhaseChange(before, input, today);
+  const phaseRow = { experimentId: input.id, ...phaseToRow(phase.phase) };
   const fields = {
     name: input.name,
     hypothesis: input.hypothesis,
@@ -35,6 +44,8 @@ export async function saveExperiment(input: ExperimentInput): Promise<void> {
     controlVariant: input.controlVariant,
     windowDays: input.windowDays ?? null,
     segments: JSON.stringify(input.segments ?? []),
+    ...(input.refreshHours !== undefined ? { refreshHours: input.refreshHours } : {}),
+    ...(input.dataSource !== undefined ? { dataSource: input.dataSource } : {}),
   };
   await prisma.$transaction([
     prisma.experiment.upsert({ where: { id: input.id }, create: { id: input.id, ...fields }, update: fields }),
@@ -46,20 +57,45 @@ export async function saveExperiment(input: ExperimentInput): Promise<void> {
     prisma.experimentMetric.createMany({
       data: input.metrics.map((m, position) => ({ experimentId: input.id, metricKey: m.key, role: m.role, position })),
     }),
+    ...(phase.kind === "new"
+      ? [
+          prisma.experimentPhase.update({
+            where: { experimentId_number: { experimentId: input.id, number: phase.close.number } },
+            data: { endDate: phase.close.endDate },
+          }),
+        ]
+      : []),
+    prisma.experimentPhase.upsert({
+      where: { experimentId_number: { experimentId: input.id, number: phase.phase.number } },
+      create: phaseRow,
+      update: phaseRow,
+    }),
   ]);
 }
 
 export type SnapshotRow = NonNullable<Awaited<ReturnType<typeof prisma.snapshot.findFirst>>>;
 
-export async function latestSucceeded(experimentId: string): Promise<SnapshotRow | null> {
+/**
+ * Which runs covered a phase: the phase labels ("0", "1", …, "all") that mean the same dates. Runs
+ * from before phases have none (they covered all of it); an experiment with one phase has the same
+ * dates for "0" and "all". Absent: every run.
+ */
+export type PhaseLabels = string[] | undefined;
+
+function phaseWhere(labels: PhaseLabels) {
+  if (!labels) return {};
+  return labels.includes("all") ? { OR: [{ phase: { in: labels } }, { phase: null }] } : { phase: { in: labels } };
+}
+
+export async function latestSucceeded(experimentId: string, phases?: PhaseLabels): Promise<SnapshotRow | null> {
   return prisma.snapshot.findFirst({
-    where: { experimentId, status: "succeeded" },
+    where: { experimentId, status: "succeeded", ...phaseWhere(phases) },
     orderBy: [{ startedAt: "desc" }, { id: "desc" }],
   });
 }
 
-export async function latestAny(experimentId: string): Promise<SnapshotRow | null> {
-  return prisma.snapshot.findFirst({ where: { experimentId }, orderBy: [{ startedAt: "desc" }, { id: "desc" }] });
+export async function latestAny(experimentId: string, phases?: PhaseLabels): Promise<SnapshotRow | null> {
+  return prisma.snapshot.findFirst({ where: { experimentId, ...phaseWhere(phases) }, orderBy: [{ startedAt: "desc" }, { id: "desc" }] });
 }
 
 export async function snapshotHistory(experimentId: string, take = 20): Promise<SnapshotRow[]> {

@@ -1,5 +1,6 @@
 import { getExperiment } from "@/lib/analysis/experiments";
-import { ExperimentNotFoundError, runClaimed } from "@/lib/analysis/run-analysis";
+import { ExperimentNotFoundError, phaseLabel, runClaimed } from "@/lib/analysis/run-analysis";
+import type { PhaseChoice } from "@/lib/analysis/phases";
 import { abortLocalRun } from "@/lib/analysis/run-control";
 import { claimRun, isRunOwnerDead, reapIfDead } from "@/lib/analysis/runs";
 import type { SnapshotRow } from "@/lib/analysis/store";
@@ -24,6 +25,8 @@ export interface EnqueueOptions {
   actor: Actor;
   /** a warehouse other than the configured one (tests) */
   warehouse?: Warehouse;
+  /** the phase to analyse (issue 13); the current one when absent */
+  phase?: PhaseChoice;
 }
 
 const slot = globalThis as typeof globalThis & { __backgroundRuns?: Set<Promise<unknown>> };
@@ -37,15 +40,15 @@ const background = (slot.__backgroundRuns ??= new Set<Promise<unknown>>());
 export async function enqueueAnalysis(experimentId: string, options: EnqueueOptions): Promise<SnapshotRow> {
   const exp = await getExperiment(experimentId);
   if (!exp) throw new ExperimentNotFoundError(experimentId);
-  const run = await claimRun(experimentId, options.warehouse?.kind ?? warehouseKind(), actorName(options.actor));
+  const run = await claimRun(experimentId, options.warehouse?.kind ?? warehouseKind(), actorName(options.actor), phaseLabel(exp, options.phase));
   await recordAudit(options.actor, {
     action: "analysed",
     targetType: "run",
     targetId: String(run.id),
     experimentId,
-    summary: `analysis #${run.id} started (${options.reason})`,
+    summary: `analysis #${run.id} started (${options.reason}${options.phase === undefined ? "" : `, phase ${options.phase}`})`,
   });
-  const work = runClaimed(exp, run, options.warehouse)
+  const work = runClaimed(exp, run, options.warehouse, { phase: options.phase })
     .then((finished) => notifyAfterRun(finished))
     .catch((err: unknown) => publicMessage(err, `background analysis #${run.id} of ${experimentId}`));
   background.add(work);

@@ -44,10 +44,13 @@ describe("snapshot limits", () => {
       controlVariant: "v0",
       windowDays: null,
       segments: JSON.stringify(["platform", "country", "user_type"]),
+      dataSource: "warehouse",
+      refreshHours: 6,
       createdAt: now,
       updatedAt: now,
       variants,
       metrics,
+      phases: [],
     };
     const plan = planFor(exp, catalog);
     for (const dialect of [duckdbDialect, bigqueryDialect({ projectId: "acme", dataset: "product" })]) {

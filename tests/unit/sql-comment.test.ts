@@ -24,6 +24,8 @@ function experiment(id: string, exposureKey: string | null): ExperimentWithParts
     controlVariant: "control",
     windowDays: null,
     segments: "[]",
+    dataSource: "warehouse",
+    refreshHours: 6,
     createdAt: now,
     updatedAt: now,
     variants: [
@@ -31,6 +33,7 @@ function experiment(id: string, exposureKey: string | null): ExperimentWithParts
       { id: 2, experimentId: id, key: "treatment", name: "T", weight: 1, position: 1 },
     ],
     metrics: [{ id: 1, experimentId: id, metricKey: "purchases", role: "primary", position: 0 }],
+    phases: [],
   };
 }
 
