@@ -32,6 +32,10 @@ export const DEFAULT_SIGN_IN_ATTEMPTS_PER_MINUTE = 10;
 export const DEFAULT_WEBHOOK_RETRIES = 5;
 export const DEFAULT_WEBHOOK_RETRY_MIN_MS = 2_000;
 export const DEFAULT_WEBHOOK_TIMEOUT_MS = 10_000;
+export const DEFAULT_COLLECT_FLUSH_MS = 2_000;
+export const DEFAULT_COLLECT_BATCH_ITEMS = 10_000;
+export const DEFAULT_COLLECT_DEDUP_HOURS = 7 * 24;
+export const DEFAULT_COLLECT_REQUESTS_PER_MINUTE = 6_000;
 
 const schema = z.object({
   DATABASE_URL: optional(z.string()),
@@ -78,6 +82,13 @@ const schema = z.object({
   WEBHOOK_RETRIES: optional(wholeNumber(0)).transform((v) => v ?? DEFAULT_WEBHOOK_RETRIES),
   WEBHOOK_RETRY_MIN_MS: optional(wholeNumber(1)).transform((v) => v ?? DEFAULT_WEBHOOK_RETRY_MIN_MS),
   WEBHOOK_TIMEOUT_MS: optional(wholeNumber(1)).transform((v) => v ?? DEFAULT_WEBHOOK_TIMEOUT_MS),
+  /** collection (issue 13): how often the server moves collected items to the warehouse, and how many at a time */
+  COLLECT_FLUSH_MS: optional(wholeNumber(10)).transform((v) => v ?? DEFAULT_COLLECT_FLUSH_MS),
+  COLLECT_BATCH_ITEMS: optional(wholeNumber(1)).transform((v) => v ?? DEFAULT_COLLECT_BATCH_ITEMS),
+  /** how long an event id is remembered after it reached the warehouse: the same item sent again within it is a no-op */
+  COLLECT_DEDUP_HOURS: optional(wholeNumber(1)).transform((v) => v ?? DEFAULT_COLLECT_DEDUP_HOURS),
+  /** collection requests per minute from one client key and address */
+  COLLECT_REQUESTS_PER_MINUTE: optional(wholeNumber(1)).transform((v) => v ?? DEFAULT_COLLECT_REQUESTS_PER_MINUTE),
   /** `npm run demo` reuses the existing build */
   DEMO_SKIP_BUILD: optional(z.enum(["0", "1"])).transform((v) => v === "1"),
 });

@@ -3,6 +3,7 @@ import { issueSetupToken, setupAnnouncement } from "@/lib/auth/setup";
 import { config } from "@/lib/config";
 import { resumePendingDeliveries } from "@/lib/notify/deliver";
 import { publicMessage } from "@/lib/public-error";
+import { startCollectionFlusher } from "@/lib/collect/flusher";
 
 /** What the web server does once at start, after migrating (instrumentation.ts). */
 export async function startServerDuties(): Promise<void> {
@@ -11,4 +12,6 @@ export async function startServerDuties(): Promise<void> {
   const token = await issueSetupToken();
   if (token) console.log(setupAnnouncement(token, config().AUTH_URL ?? `http://localhost:${config().PORT}`));
   void resumePendingDeliveries().catch((err: unknown) => publicMessage(err, "resending pending webhook deliveries"));
+  // collected items reach the warehouse from here (items acknowledged before a stop are taken up now)
+  startCollectionFlusher();
 }

@@ -10,7 +10,7 @@ export type RateBucket = "analyses" | "collection";
 
 function limits(bucket: RateBucket): { points: number; duration: number; what: string } {
   if (bucket === "analyses") return { points: config().ANALYSES_PER_HOUR, duration: 3600, what: "analyses per hour" };
-  return { points: 600, duration: 60, what: "collection requests per minute" };
+  return { points: config().COLLECT_REQUESTS_PER_MINUTE, duration: 60, what: "collection requests per minute" };
 }
 
 const slot = globalThis as typeof globalThis & { __rateLimiters?: Map<string, RateLimiterMemory> };

@@ -6,6 +6,9 @@
  *   GET  /bigquery/v2/projects/{p}/queries/{jobId}       jobs.getQueryResults (pageToken, maxResults)
  *   GET  /bigquery/v2/projects/{p}/jobs/{jobId}          jobs.get (statistics for QueryStats)
  *   POST /bigquery/v2/projects/{p}/jobs/{jobId}/cancel   jobs.cancel
+ *   POST /bigquery/v2/projects/{p}/datasets/{d}/tables/{t}/insertAll   tabledata.insertAll (streaming
+ *        inserts: rows kept per table, a row whose insertId the table has seen is dropped, as
+ *        BigQuery's best-effort de-duplication does within its window)
  *
  * `BigQuery#createQueryJob` always uses jobs.insert; jobs.query (POST .../queries) is only used by
  * `BigQuery#query`, which the adapter does not call — it is recorded and answered 501 so a test
@@ -33,6 +36,7 @@ export type Route =
   | "jobs.get"
   | "jobs.cancel"
   | "jobs.query"
+  | "tabledata.insertAll"
   | "unknown";
 
 export interface FakeField {
@@ -158,9 +162,18 @@ export function defaultScript(): FakeScript {
   };
 }
 
+/** One streamed row as the fake keeps it. */
+export interface StreamedRow {
+  insertId: string | null;
+  json: Record<string, unknown>;
+}
+
 export class FakeBigQuery {
   readonly requests: RecordedRequest[] = [];
   readonly jobs = new Map<string, FakeJob>();
+  /** "dataset.table" → rows streamed in by tabledata.insertAll (after de-duplication by insertId) */
+  readonly tables = new Map<string, StreamedRow[]>();
+  private readonly insertIds = new Map<string, Set<string>>();
   script: FakeScript;
   private readonly failures = new Map<Route, InjectedError[]>();
   private readonly waiters: Array<{ route: Route; resolve: (r: RecordedRequest) => void }> = [];
@@ -229,6 +242,8 @@ export class FakeBigQuery {
   reset(script: Partial<FakeScript> = {}): void {
     this.requests.length = 0;
     this.jobs.clear();
+    this.tables.clear();
+    this.insertIds.clear();
     this.failures.clear();
     this.script = { ...defaultScript(), ...script };
   }
@@ -285,6 +300,9 @@ export class FakeBigQuery {
     if (method === "GET" && collection === "queries" && id && parts.length === 3) return { route: "jobs.getQueryResults", jobId: id };
     if (method === "GET" && collection === "jobs" && id && parts.length === 3) return { route: "jobs.get", jobId: id };
     if (method === "POST" && collection === "jobs" && id && action === "cancel" && parts.length === 4) return { route: "jobs.cancel", jobId: id };
+    if (method === "POST" && collection === "datasets" && parts[3] === "tables" && parts[5] === "insertAll" && parts.length === 6) {
+      return { route: "tabledata.insertAll", jobId: `${id}.${parts[4]}` };
+    }
     return { route: "unknown", jobId: null };
   }
 
@@ -306,11 +324,26 @@ export class FakeBigQuery {
         job.cancelled = true;
         return [200, { kind: "bigquery#jobCancelResponse", job: this.jobResource(job) }];
       }
+      case "tabledata.insertAll":
+        return this.insertAll(r.jobId ?? "", (r.body ?? {}) as { rows?: StreamedRow[] });
       case "jobs.query":
         return [501, { error: { code: 501, message: "jobs.query is not implemented by the fake", errors: [] } }];
       default:
         return [404, { error: { code: 404, message: `no such endpoint: ${r.method} ${r.path}`, errors: [{ reason: "notFound", message: "not found" }] } }];
     }
+  }
+
+  private insertAll(table: string, body: { rows?: StreamedRow[] }): [number, unknown] {
+    const rows = this.tables.get(table) ?? [];
+    const seen = this.insertIds.get(table) ?? new Set<string>();
+    for (const row of body.rows ?? []) {
+      if (row.insertId && seen.has(row.insertId)) continue;
+      if (row.insertId) seen.add(row.insertId);
+      rows.push({ insertId: row.insertId ?? null, json: row.json });
+    }
+    this.tables.set(table, rows);
+    this.insertIds.set(table, seen);
+    return [200, { kind: "bigquery#tableDataInsertAllResponse" }];
   }
 
   private dryRunResponse(body: JobInsertBody): unknown {
