@@ -11,6 +11,7 @@ import { duckdbPath, warehouseKind, type WarehouseKind } from "@/lib/warehouse/c
 import { acquireDuckDb } from "@/lib/warehouse/duckdb-instances";
 import { claimBatch, markFlushed, pruneFlushed, releaseBatch, type ClaimedBatch } from "./inbox";
 import { writeBatchToDuckDb } from "./sink-duckdb";
+import type { BigQueryConfig } from "@/lib/warehouse/bigquery";
 
 export interface FlushOutcome {
   batches: number;
@@ -24,13 +25,15 @@ export interface FlushOptions {
   batchItems?: number;
   /** at most this many batches in one go (the rest waits for the next tick) */
   maxBatches?: number;
+  /** BigQuery's settings other than the configured ones (tests) */
+  bigquery?: BigQueryConfig;
 }
 
 /** Writes one batch to the configured warehouse; false when it was there already. */
-async function writeBatch(kind: WarehouseKind, batch: ClaimedBatch): Promise<boolean> {
+async function writeBatch(kind: WarehouseKind, batch: ClaimedBatch, bigquery?: BigQueryConfig): Promise<boolean> {
   if (kind === "duckdb") return writeBatchToDuckDb({ file: duckdbPath() }, batch.id, batch.items);
   const [{ bigqueryConfigFromEnv }, { writeBatchToBigQuery }] = await Promise.all([import("@/lib/warehouse/bigquery"), import("./sink-bigquery")]);
-  await writeBatchToBigQuery(bigqueryConfigFromEnv(), batch.items);
+  await writeBatchToBigQuery(bigquery ?? bigqueryConfigFromEnv(), batch.items);
   return true;
 }
 
@@ -51,7 +54,7 @@ export async function flushInbox(options: FlushOptions = {}): Promise<FlushOutco
       try {
         // one lease for the whole run: the file opens once, and closes when done if nobody else uses it
         if (kind === "duckdb" && !hold) hold = await acquireDuckDb(duckdbPath(), { create: true });
-        const wrote = await writeBatch(kind, batch);
+        const wrote = await writeBatch(kind, batch, options.bigquery);
         await markFlushed(batch.id);
         out.batches++;
         out.items += batch.items.length;
