@@ -12,6 +12,7 @@ import { DEMO_START, demoEndDate } from "@/lib/demo/plan";
 import { getMetric, loadCatalog } from "@/lib/metrics/registry";
 import { DEFAULT_ANALYSIS_MEMORY_LIMIT, DuckDbWarehouse } from "@/lib/warehouse/duckdb";
 import { benchStats } from "./bench-stats";
+import { benchCollection } from "./bench-collect";
 import { fail, main, wholeNumber } from "./cli";
 
 // `npm run bench`: one JSON object per measurement on stdout. Targets (issue 4): the whole analysis
@@ -136,4 +137,6 @@ main(async () => {
   }
   const stats = benchStats();
   emit({ measurement: "stats_engine", comparisons: stats.comparisons, ms: stats.ms, target_ms: 2000 });
+  // issue 13: the collection endpoint's sustained rate against the built server
+  for (const row of await benchCollection()) emit(row);
 });

@@ -8,9 +8,9 @@ import { config } from "@/lib/config";
 import { publicMessage } from "@/lib/public-error";
 import { WarehouseBusyError } from "@/lib/warehouse/duckdb-instances";
 import { duckdbPath, warehouseKind, type WarehouseKind } from "@/lib/warehouse/config";
-import { acquireDuckDb } from "@/lib/warehouse/duckdb-instances";
+import { acquireDuckDb, type DuckDbLease } from "@/lib/warehouse/duckdb-instances";
 import { claimBatch, markFlushed, pruneFlushed, releaseBatch, type ClaimedBatch } from "./inbox";
-import { writeBatchToDuckDb } from "./sink-duckdb";
+import { checkpointDuckDb, writeBatchToDuckDb } from "./sink-duckdb";
 import type { BigQueryConfig } from "@/lib/warehouse/bigquery";
 
 export interface FlushOutcome {
@@ -46,7 +46,7 @@ export async function flushInbox(options: FlushOptions = {}): Promise<FlushOutco
   const size = options.batchItems ?? config().COLLECT_BATCH_ITEMS;
   const max = options.maxBatches ?? Number.POSITIVE_INFINITY;
   const out: FlushOutcome = { batches: 0, items: 0, alreadyWritten: 0 };
-  let hold: { release(o?: { closeInstance?: boolean }): void } | null = null;
+  let hold: DuckDbLease | null = null;
   try {
     while (out.batches < max) {
       const batch = await claimBatch(kind, size);
@@ -65,7 +65,10 @@ export async function flushInbox(options: FlushOptions = {}): Promise<FlushOutco
       }
     }
   } finally {
-    hold?.release({ closeInstance: true });
+    if (hold) {
+      await checkpointDuckDb(hold.connection).catch(() => undefined);
+      hold.release({ closeInstance: true });
+    }
   }
   return out;
 }

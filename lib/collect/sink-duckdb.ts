@@ -41,19 +41,30 @@ async function prepare(connection: DuckDBConnection): Promise<Record<"exposures"
 
 type Row = Record<string, string | number | null>;
 
-/** Appends rows by column name (a column the items do not have gets NULL; values are cast by DuckDB). */
+/** Rows appended between two yields to the event loop (the appender's calls are synchronous). */
+const ROWS_PER_SLICE = 500;
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Appends rows by column name (a column the items do not have gets NULL; values are cast by
+ * DuckDB). The appender works on the server's one thread, so it hands the thread back every few
+ * hundred rows: requests waiting for an answer are not held up by a large batch.
+ */
 async function append(connection: DuckDBConnection, table: string, columns: string[], rows: Row[]): Promise<void> {
   if (rows.length === 0) return;
   const appender = await connection.createAppender(table);
   try {
-    for (const row of rows) {
-      for (const column of columns) {
-        const v = row[column];
-        if (v === null || v === undefined) appender.appendNull();
-        else if (typeof v === "number") appender.appendDouble(v);
-        else appender.appendVarchar(v);
+    for (let start = 0; start < rows.length; start += ROWS_PER_SLICE) {
+      if (start > 0) await yieldToEventLoop();
+      for (const row of rows.slice(start, start + ROWS_PER_SLICE)) {
+        for (const column of columns) {
+          const v = row[column];
+          if (v === null || v === undefined) appender.appendNull();
+          else if (typeof v === "number") appender.appendDouble(v);
+          else appender.appendVarchar(v);
+        }
+        appender.endRow();
       }
-      appender.endRow();
     }
     appender.flushSync();
   } finally {
@@ -92,4 +103,9 @@ export async function writeBatchToDuckDb(options: DuckDbSinkOptions, batchId: st
   } finally {
     lease.release();
   }
+}
+
+/** Moves the write-ahead log into the file now, off the server's thread (closing the file would do it on the thread). */
+export async function checkpointDuckDb(connection: DuckDBConnection): Promise<void> {
+  await connection.run("CHECKPOINT");
 }
