@@ -4,6 +4,7 @@ import { config } from "@/lib/config";
 import { resumePendingDeliveries } from "@/lib/notify/deliver";
 import { publicMessage } from "@/lib/public-error";
 import { startCollectionFlusher } from "@/lib/collect/flusher";
+import { startRefreshScheduler } from "@/lib/running/schedule";
 
 /** What the web server does once at start, after migrating (instrumentation.ts). */
 export async function startServerDuties(): Promise<void> {
@@ -14,4 +15,6 @@ export async function startServerDuties(): Promise<void> {
   void resumePendingDeliveries().catch((err: unknown) => publicMessage(err, "resending pending webhook deliveries"));
   // collected items reach the warehouse from here (items acknowledged before a stop are taken up now)
   startCollectionFlusher();
+  // running experiments are analysed every few hours; one missed while the app was down runs now
+  startRefreshScheduler();
 }
