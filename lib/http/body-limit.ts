@@ -1,12 +1,13 @@
 // Is a request body larger than a route accepts? Decided from Content-Length when the client sent
-// one (nothing is read), else by reading at most `max + 1` bytes of a chunked body.
+// one (nothing is read), else by reading at most `max + 1` bytes of a chunked body — from a clone,
+// so a body within the limit is still there for the route to read.
 
 /** True when the body has more than `max` bytes (a malformed Content-Length counts as too large). */
 export async function bodyExceeds(req: Request, max: number): Promise<boolean> {
   const declared = req.headers.get("content-length");
   if (declared !== null) return !/^\d+$/.test(declared.trim()) || Number(declared) > max;
   if (!req.body) return false;
-  const reader = req.body.getReader();
+  const reader = req.clone().body!.getReader();
   let seen = 0;
   try {
     for (;;) {
@@ -16,7 +17,8 @@ export async function bodyExceeds(req: Request, max: number): Promise<boolean> {
       if (seen > max) return true;
     }
   } finally {
-    await reader.cancel().catch(() => undefined);
+    // a cancelled branch of a tee settles only once the other is cancelled too: do not wait for it
+    void reader.cancel().catch(() => undefined);
   }
 }
 
