@@ -9,6 +9,8 @@ import { AccessDenied, requireRole } from "@/lib/auth/authorize";
 import type { Principal } from "@/lib/auth/principal";
 import { experimentCreatedSummary, experimentDiff, inputFromStored } from "@/lib/audit/experiment-diff";
 import { recordAudit } from "@/lib/audit/log";
+import { validateAssignmentForm } from "@/lib/ui/assignment-form";
+import { forgetServedPayload } from "@/lib/running/features";
 
 export interface SaveState {
   errors: FieldErrors;
@@ -29,8 +31,13 @@ export async function saveExperimentAction(mode: "create" | "edit", originalId: 
     throw err;
   }
   const result = validateExperimentForm(values, [...(await loadCatalog()).metrics.keys()]);
-  if (!result.ok) return { errors: result.errors, message: "Some fields need attention." };
-  const input = result.input;
+  // the assignment section (issue 13); a caller that leaves it out keeps the experiment's as it is
+  const sent = values && typeof values === "object" && "assignment" in values ? (values as { assignment: unknown }).assignment : undefined;
+  const assignment = sent === undefined ? null : validateAssignmentForm(sent);
+  if (!result.ok || (assignment && !assignment.ok)) {
+    return { errors: { ...(result.ok ? {} : result.errors), ...(assignment && !assignment.ok ? assignment.errors : {}) }, message: "Some fields need attention." };
+  }
+  const input = assignment?.ok ? { ...result.input, assignment: assignment.settings, refreshHours: assignment.refreshHours } : result.input;
   try {
     const existing = await getExperiment(input.id);
     if (mode === "create" && existing) {
@@ -42,13 +49,15 @@ export async function saveExperimentAction(mode: "create" | "edit", originalId: 
       }
       if (!existing) return { errors: {}, message: "This experiment no longer exists." };
     }
-    await saveExperiment(input);
+    const phase = await saveExperiment(input);
+    forgetServedPayload();
+    const phaseNote = phase.kind === "new" ? `; phase ${phase.phase.number} started (${phase.changed.join(", ")} changed)` : "";
     await recordAudit(who, {
       action: existing ? "edited" : "created",
       targetType: "experiment",
       targetId: input.id,
       experimentId: input.id,
-      summary: existing ? experimentDiff(inputFromStored(existing), input) : experimentCreatedSummary(input),
+      summary: (existing ? experimentDiff(inputFromStored(existing), input) : experimentCreatedSummary(input)) + phaseNote,
     });
   } catch (err) {
     return { errors: {}, message: publicMessage(err, "The experiment could not be saved") };

@@ -11,6 +11,8 @@ import {
 } from "@/lib/ui/experiment-form";
 import { DATES_HINT, MAX_DATE, MIN_DATE } from "@/lib/analysis/experiment-rules";
 import { saveExperimentAction } from "./actions";
+import { AssignmentFields } from "./assignment-fields";
+import { assignmentFormValues, type AssignmentFormValues } from "@/lib/ui/assignment-form";
 
 export interface MetricChoice {
   key: string;
@@ -35,6 +37,7 @@ const FIELD_LABELS: Record<string, string> = {
   variants: "Variants",
   metrics: "Metrics",
   segments: "Segments",
+  assignment: "Assignment",
 };
 
 function fieldId(path: string) {
@@ -45,6 +48,7 @@ function labelFor(path: string): string {
   const [head, index, leaf] = path.split(".");
   if (head === "variants" && index !== undefined && leaf) return `Variant ${Number(index) + 1}: ${leaf}`;
   if (head === "metrics" && index !== undefined) return `Metric ${Number(index) + 1}`;
+  if (head === "assignment" && index !== undefined) return `Assignment: ${index}`;
   return FIELD_LABELS[head ?? ""] ?? path;
 }
 
@@ -100,14 +104,21 @@ export function ExperimentEditor({
   initial,
   metrics,
   refused,
+  initialAssignment,
+  served = false,
 }: {
   mode: "create" | "edit";
   initial: ExperimentFormValues;
   metrics: MetricChoice[];
   /** metric files that were refused, each naming the file and the field */
   refused?: string[];
+  /** the current phase's assignment (issue 13) */
+  initialAssignment?: AssignmentFormValues;
+  /** the experiment has served traffic: an assignment change starts a new phase */
+  served?: boolean;
 }) {
   const [values, setValues] = useState<ExperimentFormValues>(initial);
+  const [assignment, setAssignment] = useState<AssignmentFormValues>(() => initialAssignment ?? assignmentFormValues());
   const [errors, setErrors] = useState<FieldErrors>({});
   const [message, setMessage] = useState<string | null>(null);
   const [saving, startSaving] = useTransition();
@@ -140,7 +151,7 @@ export function ExperimentEditor({
     setMessage(null);
     startSaving(async () => {
       try {
-        const state = await saveExperimentAction(mode, mode === "edit" ? initial.id : null, values);
+        const state = await saveExperimentAction(mode, mode === "edit" ? initial.id : null, { ...values, assignment });
         // success redirects (nothing to show); anything returned is a problem to show
         if (!state) return;
         setErrors(state.errors);
@@ -354,6 +365,8 @@ export function ExperimentEditor({
           Add variant
         </button>
       </fieldset>
+
+      <AssignmentFields values={assignment} onChange={setAssignment} errors={errors} served={served} />
 
       <fieldset className="form-section" id={fieldId("metrics")} tabIndex={-1}>
         <legend>Metrics</legend>

@@ -3,7 +3,7 @@
 import { prisma } from "@/lib/db";
 import { InvalidExperimentError, storedExperimentProblems } from "./experiment-rules";
 import type { ExperimentInput } from "./experiments";
-import { phaseToRow, planPhaseChange } from "./phases";
+import { phaseToRow, planPhaseChange, type PhaseChange } from "./phases";
 
 const withParts = {
   variants: { orderBy: { position: "asc" as const } },
@@ -26,7 +26,7 @@ export type ExperimentWithParts = NonNullable<Awaited<ReturnType<typeof getExper
  * atomically. A change of assignment to an experiment that has served traffic starts a new phase
  * (phases.ts). `today` (YYYY-MM-DD, UTC) dates a new phase.
  */
-export async function saveExperiment(input: ExperimentInput, today = new Date().toISOString().slice(0, 10)): Promise<void> {
+export async function saveExperiment(input: ExperimentInput, today = new Date().toISOString().slice(0, 10)): Promise<PhaseChange> {
   const problems = storedExperimentProblems(input);
   if (problems.length > 0) throw new InvalidExperimentError(input.id, problems);
   const before = await getExperiment(input.id);
@@ -71,6 +71,7 @@ export async function saveExperiment(input: ExperimentInput, today = new Date().
       update: phaseRow,
     }),
   ]);
+  return phase;
 }
 
 export type SnapshotRow = NonNullable<Awaited<ReturnType<typeof prisma.snapshot.findFirst>>>;

@@ -29,6 +29,10 @@ import { auditEntries } from "@/lib/audit/log";
 import { activeRun } from "@/lib/jobs/analysis-jobs";
 import { TimeseriesChart } from "./timeseries-chart";
 import { SegmentPicker, ViewControls } from "./view-controls";
+import { PhasesSection } from "./phases-section";
+import { ExperimentActions } from "./experiment-actions";
+import { parsePhaseChoice } from "@/lib/analysis/phases";
+import { scheduleFor } from "@/lib/running/schedule";
 
 export const dynamic = "force-dynamic";
 
@@ -49,11 +53,14 @@ export default async function ExperimentPage({ params, searchParams }: Props) {
   const sp = await searchParams;
   const view = viewFromParams(sp);
   const display = displayFromParams(sp);
-  const [doc, history, running, activity] = await Promise.all([
-    loadResultsDocument(exp, view, display.segment),
+  const phase = parsePhaseChoice(Array.isArray(sp.phase) ? sp.phase[0] : sp.phase) ?? undefined;
+  const counts = exp.dataSource === "counts";
+  const [doc, history, running, activity, schedule] = await Promise.all([
+    loadResultsDocument(exp, view, display.segment, phase),
     snapshotHistory(exp.id, 20),
     activeRun(exp.id),
     auditEntries({ experimentId: exp.id, take: 50 }),
+    scheduleFor(exp),
   ]);
   const extras = extrasOf(doc);
   const e = doc.experiment;
@@ -142,17 +149,16 @@ export default async function ExperimentPage({ params, searchParams }: Props) {
           </div>
         </dl>
         <div className="toolbar page-actions">
-          <RunPanel
-            experimentId={exp.id}
-            canEdit={canEdit}
-            initialRun={running}
-            label={doc.snapshot || doc.lastFailure ? "Refresh analysis" : "Analyse now"}
-          />
-          {canEdit ? (
-            <Link className="button" href={`/experiments/${encodeURIComponent(exp.id)}/edit`}>
-              Edit experiment
-            </Link>
-          ) : null}
+          {counts ? null : (
+            <RunPanel
+              experimentId={exp.id}
+              canEdit={canEdit}
+              initialRun={running}
+              label={doc.snapshot || doc.lastFailure ? "Refresh analysis" : "Analyse now"}
+              phase={phase === undefined ? undefined : String(phase)}
+            />
+          )}
+          {canEdit ? <ExperimentActions experimentId={exp.id} counts={counts} /> : null}
           <a className="button" href={`/api/experiments/${encodeURIComponent(exp.id)}/results`}>
             JSON
           </a>
@@ -340,6 +346,8 @@ export default async function ExperimentPage({ params, searchParams }: Props) {
             ) : null}
           </>
         )}
+
+        {counts ? null : <PhasesSection exp={exp} selected={phase} schedule={schedule} today={new Date().toISOString().slice(0, 10)} />}
 
         <section aria-labelledby="history-heading">
           <h2 id="history-heading">History</h2>

@@ -26,11 +26,14 @@ export function RunPanel({
   canEdit,
   initialRun,
   label,
+  phase,
 }: {
   experimentId: string;
   canEdit: boolean;
   initialRun: RunStatus | null;
   label: string;
+  /** the phase to analyse ("0", "1", …, "all"); the current one when absent */
+  phase?: string;
 }) {
   const router = useRouter();
   const [run, setRun] = useState<RunStatus | null>(initialRun);
@@ -77,7 +80,8 @@ export function RunPanel({
     setBusy(true);
     setMessage(null);
     try {
-      const res = await fetch(`/api/experiments/${encodeURIComponent(experimentId)}/refresh`, { method: "POST" });
+      const query = phase === undefined ? "" : `?phase=${encodeURIComponent(phase)}`;
+      const res = await fetch(`/api/experiments/${encodeURIComponent(experimentId)}/refresh${query}`, { method: "POST" });
       const body = (await res.json().catch(() => ({}))) as Partial<RunStatus> & { error?: string; active?: RunStatus | null };
       if (res.status === 202) follow(body as RunStatus);
       else if (res.status === 409 && body.active) follow(body.active);

@@ -6,6 +6,8 @@ import { formValuesFrom } from "@/lib/ui/experiment-form";
 import { loadCatalog } from "@/lib/metrics/registry";
 import { metricChoices, refusedMetricFiles } from "@/lib/ui/metric-choices";
 import { ExperimentEditor } from "../../experiment-editor";
+import { currentPhase } from "@/lib/analysis/phases";
+import { assignmentFromPhase } from "@/lib/ui/assignment-form";
 import { mayRead, requirePageRole } from "@/lib/auth/page-access";
 
 export const dynamic = "force-dynamic";
@@ -31,7 +33,14 @@ export default async function EditExperimentPage({ params }: Props) {
       </p>
       <h1>Edit {exp.name}</h1>
       <p className="muted">Saving changes the definition; existing snapshots stay as they were. Analyse again to see the new setup.</p>
-      <ExperimentEditor mode="edit" initial={formValuesFrom(exp)} metrics={metricChoices(catalog)} refused={refusedMetricFiles(catalog)} />
+      <ExperimentEditor
+        mode="edit"
+        initial={formValuesFrom(exp)}
+        metrics={metricChoices(catalog)}
+        refused={refusedMetricFiles(catalog)}
+        initialAssignment={assignmentFromPhase(currentPhase(exp), exp.refreshHours)}
+        served={exp.status !== "draft"}
+      />
     </article>
   );
 }

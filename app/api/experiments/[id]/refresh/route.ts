@@ -7,6 +7,7 @@ import { clientAddress, consumeRate } from "@/lib/http/rate-limit";
 import { NO_BODY } from "@/lib/http/write-guard";
 import { activeRun, enqueueAnalysis, runStatus } from "@/lib/jobs/analysis-jobs";
 import { publicMessage } from "@/lib/public-error";
+import { parsePhaseChoice } from "@/lib/analysis/phases";
 
 export const dynamic = "force-dynamic";
 
@@ -16,10 +17,14 @@ export const dynamic = "force-dynamic";
  */
 export const POST = guardedRoute<{ params: Promise<{ id: string }> }>({ role: "editor", write: NO_BODY }, async (req, { params }, who) => {
   const id = routeParam((await params).id);
+  // ?phase=N|all: one assignment phase or all of them (issue 13); the current one by default
+  const phaseText = new URL(req.url).searchParams.get("phase");
+  const phase = phaseText === null ? undefined : parsePhaseChoice(phaseText);
+  if (phase === null) return NextResponse.json({ error: `phase must be a phase number (0, 1, …) or all (got "${String(phaseText).slice(0, 40)}")` }, { status: 400 });
   const limited = await consumeRate("analyses", principalKey(who, clientAddress(req.headers)));
   if (limited) return limited;
   try {
-    const run = await enqueueAnalysis(id, { reason: "refresh", actor: who });
+    const run = await enqueueAnalysis(id, { reason: "refresh", actor: who, phase });
     return NextResponse.json(
       { runId: run.id, snapshotId: run.id, ...runStatus(run), statusUrl: `/api/runs/${run.id}`, cancelUrl: `/api/runs/${run.id}/cancel` },
       { status: 202, headers: { location: `/api/runs/${run.id}` } },

@@ -6,6 +6,7 @@ import { loadResultsDocument } from "@/lib/analysis/results-document";
 import { routeParam } from "@/app/route-param";
 import { guardedRoute } from "@/lib/http/guarded-route";
 import { publicMessage } from "@/lib/public-error";
+import { parsePhaseChoice } from "@/lib/analysis/phases";
 
 export const dynamic = "force-dynamic";
 
@@ -23,7 +24,8 @@ export const GET = guardedRoute<{ params: Promise<{ id: string }> }>({ role: "vi
     const query = paramsFromSearch(new URL(req.url).searchParams);
     const view = viewFromParams(query);
     const display = displayFromParams(query);
-    const doc = await loadResultsDocument(exp, view, display.segment);
+    const phase = parsePhaseChoice(new URL(req.url).searchParams.get("phase")) ?? undefined;
+    const doc = await loadResultsDocument(exp, view, display.segment, phase);
     return NextResponse.json({ ...doc, display, rows: allRows(doc, display.mode), viewNotes: viewNotes(query) });
   } catch (err) {
     return NextResponse.json({ error: publicMessage(err, "the results could not be loaded") }, { status: 500 });
