@@ -17,6 +17,9 @@ export default async function NewExperimentPage() {
         <Link href="/experiments">Experiments</Link> / new
       </p>
       <h1>New experiment</h1>
+      <p className="muted">
+        Run elsewhere, with only the totals? <Link href="/experiments/new/counts">Enter its counts instead</Link>.
+      </p>
       <ExperimentEditor mode="create" initial={emptyFormValues(new Date().toISOString().slice(0, 10))} metrics={metricChoices(catalog)} refused={refusedMetricFiles(catalog)} />
     </article>
   );
