@@ -6,6 +6,7 @@ import { getExperiment, listExperiments } from "@/lib/analysis/experiments";
 import { runAnalysis } from "@/lib/analysis/run-analysis";
 import { DEFAULT_SEED, DEMO_EXPERIMENTS } from "@/lib/demo/plan";
 import { registerDemoExperiments } from "@/lib/demo/register";
+import { RUNNING_DEMO, registerRunningDemo } from "@/lib/demo/running";
 import { seedWarehouse } from "@/lib/demo/seed-warehouse";
 import { config } from "@/lib/config";
 import { duckdbPath } from "@/lib/warehouse/config";
@@ -21,6 +22,7 @@ import { cliErrorMessage } from "./cli-errors";
 // write still needs a signed-in editor.
 const env = { NEXT_TELEMETRY_DISABLED: "1", ...process.env, ANONYMOUS_ROLE: process.env.ANONYMOUS_ROLE || "viewer" };
 const DEMO_ADMIN = "admin@demo.local";
+const DEMO_CLIENT_KEY = "demo web client";
 const nextBin = path.join(process.cwd(), "node_modules", ".bin", "next");
 
 async function prepare(): Promise<void> {
@@ -38,6 +40,8 @@ async function prepare(): Promise<void> {
     if (missing.length) await registerDemoExperiments(DEFAULT_SEED.days);
     console.log(`Using the existing warehouse at ${file}.`);
   }
+  // the running experiment: served in the SDK payload, driven by npm run simulate
+  if (await registerRunningDemo()) console.log(`Registered the running experiment ${RUNNING_DEMO.id}.`);
   for (const exp of await listExperiments()) {
     const s = await runAnalysis(exp.id, undefined, { requestedBy: "npm run demo" });
     const note = s.status === "succeeded" ? `${s.durationMs} ms` : `FAILED: ${s.error}`;
@@ -60,9 +64,22 @@ async function demoAdmin(): Promise<string[]> {
   return [`  Sign in to edit, analyse or administer: ${DEMO_ADMIN} / ${password}  (the demo admin; a new password each start)`];
 }
 
+/**
+ * The demo's client key (for the SDK payload and collection from pages on this machine): made
+ * anew at each start, the previous one revoked (only its hash is kept, so it cannot be printed again).
+ */
+async function demoClientKey(port: string): Promise<string> {
+  const { prisma } = await import("@/lib/db");
+  const { createApiKey } = await import("@/lib/auth/api-keys");
+  await prisma.apiKey.updateMany({ where: { name: DEMO_CLIENT_KEY, revokedAt: null }, data: { revokedAt: new Date() } });
+  const origins = [`http://localhost:${port}`, `http://127.0.0.1:${port}`];
+  return (await createApiKey({ name: DEMO_CLIENT_KEY, scope: "client", origins }, "npm run demo")).key;
+}
+
 async function run(): Promise<void> {
   await prepare().catch((err: unknown) => fail(`demo failed: ${cliErrorMessage(err)}`));
   const signIn = await demoAdmin();
+  const clientKey = await demoClientKey(String(config().PORT));
   const port = String(config().PORT);
   if (!config().DEMO_SKIP_BUILD) {
     console.log("Building the app (next build)…");
@@ -81,6 +98,10 @@ async function run(): Promise<void> {
       console.log(`\nAnyone who can reach it may read the dashboards without signing in (ANONYMOUS_ROLE=${env.ANONYMOUS_ROLE}).`);
       for (const line of signIn) console.log(line);
       console.log(`  ${base}/sign-in`);
+      console.log(`\nThe demo's client key (a new one each start): ${clientKey}`);
+      console.log(`  SDK payload: ${base}/api/features/${clientKey}`);
+      console.log(`  collection:  POST ${base}/api/collect  (Authorization: Bearer <client key>)`);
+      console.log(`  drive the running experiment end to end: npm run simulate -- ${RUNNING_DEMO.id} --url ${base} --key ${clientKey}`);
     }
   });
   const stop = () => server.kill("SIGTERM");

@@ -2,6 +2,7 @@ import { parseArgs } from "node:util";
 import { migrate } from "@/lib/db/migrate";
 import { DEFAULT_SEED } from "@/lib/demo/plan";
 import { registerDemoExperiments } from "@/lib/demo/register";
+import { RUNNING_DEMO, registerRunningDemo } from "@/lib/demo/running";
 import { seedWarehouse } from "@/lib/demo/seed-warehouse";
 import { duckdbPath } from "@/lib/warehouse/config";
 import { fail, main, wholeNumber } from "./cli";
@@ -32,5 +33,6 @@ main(async () => {
   );
   await migrate();
   const ids = await registerDemoExperiments(options.days);
+  if (await registerRunningDemo()) ids.push(RUNNING_DEMO.id);
   console.log(`Registered ${ids.length} demo experiments: ${ids.join(", ")}`);
 });
