@@ -81,7 +81,9 @@ export function phaseLabel(exp: Experiment, choice: PhaseChoice | undefined): st
 /** The planned split the SRM check compares with: the analysed phase's weights (the variants' own for all phases). */
 function analysedWeights(exp: Experiment, phase: string | undefined): { key: string; weight: number }[] {
   const own = exp.variants.map((v) => ({ key: v.key, weight: v.weight }));
-  const p = phase === undefined || phase === "all" ? undefined : phasesOf(exp).find((x) => String(x.number) === phase);
+  const phases = phasesOf(exp);
+  // one phase is the experiment as it is: its variants' own weights
+  const p = phase === undefined || phase === "all" || phases.length < 2 ? undefined : phases.find((x) => String(x.number) === phase);
   if (!p || p.variants.length === 0) return own;
   const share = new Map(p.variants.map((k, i) => [k, p.weights[i] ?? 0]));
   return own.map((v) => ({ key: v.key, weight: share.get(v.key) ?? 0 }));

@@ -6,6 +6,8 @@ import type { Collector } from "./collector";
 export interface TrackingOptions {
   /** platform and country for the exposure (segments on the dashboard) */
   context?: () => { platform?: string; country?: string };
+  /** when the exposure happened (default: now) */
+  at?: () => Date;
 }
 
 /**
@@ -16,6 +18,6 @@ export interface TrackingOptions {
 export function trackExposures(collector: Collector, options: TrackingOptions = {}) {
   return (experiment: Experiment<unknown>, result: Result<unknown>): void => {
     if (result.hashValue === undefined || result.hashValue === null || result.hashValue === "") return;
-    collector.exposure(String(result.hashValue), experiment.key, result.key, options.context?.() ?? {});
+    collector.track({ type: "exposure", user_id: String(result.hashValue), experiment_id: experiment.key, variant: result.key, ...(options.context?.() ?? {}) }, options.at?.());
   };
 }
