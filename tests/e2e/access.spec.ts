@@ -39,11 +39,23 @@ const ACTIONS: Record<string, { page: string; need: keyof typeof ALLOWED; args: 
   createWebhookAction: { page: "/admin", need: "admin", args: () => [{ url: "http://127.0.0.1:9/hook", experimentId: "" }], allowedText: /Webhook added/ },
   deleteWebhookAction: { page: "/admin", need: "admin", args: (c) => [c.webhookId], allowedText: /Webhook removed/ },
   removeUserAction: { page: "/admin", need: "admin", args: (c) => [c.victimId], allowedText: /Removed victim-/ },
+  // issue 13: counts typed in, balanced assignment (on the experiment saveExperimentAction just made for this caller)
+  saveCountsAction: { page: "/experiments/new/counts", need: "editor", args: (c) => ["create", `counts-${c.caller}-${c.stamp}`, countsValues()], allowedText: /\/experiments\/counts-/ },
+  balanceAction: {
+    page: "/experiments/new",
+    need: "editor",
+    args: (c) => [`access-${c.caller}-${c.stamp}`, { source: "csv", csv: cohortCsv(), idColumn: "id", candidates: 20 }],
+    allowedText: /"seed":"/,
+  },
+  applyBalancedSeedAction: { page: "/experiments/new", need: "editor", args: (c) => [`access-${c.caller}-${c.stamp}`, "balanced-seed"], allowedText: /Seed “balanced-seed” saved/ },
 };
 
-/** Mutating routes (files under app/api) with their least role. */
-const ROUTES: Record<string, { need: keyof typeof ALLOWED | "public"; methods: string[] }> = {
+/** Mutating routes (files under app/api) with their least role ("client": a client key, no person). */
+const ROUTES: Record<string, { need: keyof typeof ALLOWED | "public" | "client"; methods: string[] }> = {
   "app/api/experiments/[id]/refresh/route.ts": { need: "editor", methods: ["POST"] },
+  "app/api/experiments/[id]/counts/route.ts": { need: "editor", methods: ["POST"] },
+  "app/api/collect/route.ts": { need: "client", methods: ["POST"] },
+  "app/api/assign/route.ts": { need: "client", methods: ["POST"] },
   "app/api/runs/[runId]/cancel/route.ts": { need: "editor", methods: ["POST"] },
   // Better Auth's own: sign-in and sign-out are for everyone; sign-up is off (checked below)
   "app/api/auth/[...all]/route.ts": { need: "public", methods: ["GET", "POST"] },
@@ -77,6 +89,22 @@ function experimentValues(id: string) {
     metrics: [{ key: "purchases", role: "primary" }],
     segments: [],
   };
+}
+
+function countsValues() {
+  return {
+    name: "Access counts",
+    variants: [
+      { key: "control", users: 1000 },
+      { key: "treatment", users: 1010 },
+    ],
+    metrics: [{ key: "converted", type: "proportion", data: { control: { conversions: 100 }, treatment: { conversions: 120 } } }],
+  };
+}
+
+/** 40 subjects with two covariates, for balanced assignment. */
+function cohortCsv(): string {
+  return ["id,age,premium", ...Array.from({ length: 40 }, (_, i) => `user-${i},${20 + ((i * 7) % 40)},${i % 3 === 0 ? 1 : 0}`)].join("\n");
 }
 
 function routeFiles(dir: string): string[] {
@@ -126,9 +154,39 @@ test("every mutating route and server action is in this test's table", async () 
   expect(Object.keys(routes).sort()).toEqual(Object.keys(ROUTES).sort());
   for (const [file, methods] of Object.entries(routes)) expect(methods, file).toEqual(expect.arrayContaining(ROUTES[file]!.methods.filter((m) => m !== "GET")));
   expect(Object.keys(serverActions()).sort()).toEqual(Object.keys(ACTIONS).sort());
-  // TODO(issue 13): the collection endpoint (POST /api/collect) and the SDK payload (GET /api/features/<key>)
-  // join the table when they exist: collection without a key → 401, the payload with a wrong key → 401.
-  expect(routeFiles("app").filter((f) => /api\/(collect|features)\//.test(f)), "add collection and the SDK payload to this test").toEqual([]);
+  // the SDK payload is read-only (GET) but keyed: it is walked below with the client routes
+  expect(routeFiles("app").filter((f) => f.startsWith(path.join("app", "api", "features")))).toEqual([path.join("app", "api", "features", "[clientKey]", "route.ts")]);
+});
+
+test("client-key surfaces (issue 13): collection, assignment and the SDK payload take a client key and nothing else", async ({ browser, baseURL, request }) => {
+  const editor = await contextFor(browser, "editor", baseURL!);
+  const item = () => [{ event_id: `access-${Date.now()}-${Math.random()}`, type: "event", user_id: "u-1", event_name: "access_check", timestamp: new Date().toISOString() }];
+  const wrong = { authorization: `Bearer exr_client_${"A".repeat(43)}` };
+  // collection
+  expect((await request.post("/api/collect", { data: item() })).status(), "collection without a key").toBe(401);
+  expect((await request.post("/api/collect", { data: item(), headers: wrong })).status(), "collection with a wrong key").toBe(401);
+  expect((await request.post("/api/collect", { data: item(), headers: bearer("read") })).status(), "collection with a read key").toBe(403);
+  expect((await request.post("/api/collect", { data: item(), headers: bearer("write") })).status(), "collection with a write key").toBe(403);
+  expect((await editor.post("/api/collect", { data: item() })).status(), "collection as a signed-in editor, no key").toBe(401);
+  expect((await request.post("/api/collect", { data: item(), headers: { ...bearer("client"), origin: "https://elsewhere.example" } })).status(), "from an origin the key does not allow").toBe(403);
+  const ok = await request.post("/api/collect", { data: item(), headers: { ...bearer("client"), origin: "https://shop.e2e.test" } });
+  expect(ok.status()).toBe(200);
+  expect(ok.headers()["access-control-allow-origin"]).toBe("https://shop.e2e.test");
+  expect(((await ok.json()) as { accepted: number }).accepted).toBe(1);
+  // assignment
+  const attrs = { attributes: { id: "u-1" } };
+  expect((await request.post("/api/assign", { data: attrs })).status()).toBe(401);
+  expect((await request.post("/api/assign", { data: attrs, headers: wrong })).status()).toBe(401);
+  expect((await request.post("/api/assign", { data: attrs, headers: bearer("write") })).status()).toBe(403);
+  expect((await request.post("/api/assign", { data: attrs, headers: bearer("client") })).status()).toBe(200);
+  // the SDK payload: the key is in the path
+  const client = bearer("client").authorization!.slice("Bearer ".length);
+  const read = bearer("read").authorization!.slice("Bearer ".length);
+  expect((await request.get(`/api/features/exr_client_${"A".repeat(43)}`)).status(), "the payload with a wrong key").toBe(401);
+  expect((await request.get(`/api/features/${read}`)).status(), "the payload with a read key").toBe(403);
+  expect((await request.get(`/api/features/${client}`)).status()).toBe(200);
+  // a client key reaches nothing else
+  expect((await request.post("/api/experiments/checkout-redesign/counts", { data: {}, headers: bearer("client") })).status()).toBe(403);
 });
 
 test("server actions: who is refused", async ({ browser, baseURL }) => {
@@ -194,17 +252,22 @@ test("mutating routes: who is refused (people and API keys)", async ({ browser, 
   callers.push({ name: "write key", request, headers: bearer("write"), allowed: true });
   callers.push({ name: "client key", request, headers: bearer("client"), allowed: false });
   callers.push({ name: "wrong key", request, headers: { authorization: `Bearer exr_write_${"A".repeat(43)}` }, allowed: false });
+  const stamp = Date.now().toString(36);
   for (const c of callers) {
     const refresh = await c.request.post(`/api/experiments/${id}/refresh`, { headers: c.headers });
     const cancel = await c.request.post(`/api/runs/${finished}/cancel`, { headers: c.headers });
+    const countsId = `counts-route-${c.name.replace(/\W+/g, "-")}-${stamp}`;
+    const counts = await c.request.post(`/api/experiments/${countsId}/counts`, { headers: { ...c.headers, origin: baseURL! }, data: countsValues() });
     if (c.allowed) {
       expect(refresh.status(), `refresh as ${c.name}`).toBe(202);
       expect(cancel.status(), `cancel of a finished run as ${c.name}`).toBe(409);
+      expect(counts.status(), `counts as ${c.name}`).toBe(201);
       await runOutcome(request, ((await refresh.json()) as { runId: number }).runId);
     } else {
       const expected = c.name === "anonymous" || c.name === "wrong key" ? 401 : 403;
       expect(refresh.status(), `refresh as ${c.name}`).toBe(expected);
       expect(cancel.status(), `cancel as ${c.name}`).toBe(expected);
+      expect(counts.status(), `counts as ${c.name}`).toBe(expected);
     }
   }
   // Better Auth's endpoints: nobody signs up
