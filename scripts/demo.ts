@@ -94,7 +94,7 @@ async function run(): Promise<void> {
       announced = true;
       const base = `http://localhost:${port}`;
       console.log(`\nThe demo is up:\n  ${base}/experiments`);
-      for (const e of DEMO_EXPERIMENTS) console.log(`  ${base}/experiments/${e.id}`);
+      for (const id of [...DEMO_EXPERIMENTS.map((e) => e.id), RUNNING_DEMO.id]) console.log(`  ${base}/experiments/${id}`);
       console.log(`\nAnyone who can reach it may read the dashboards without signing in (ANONYMOUS_ROLE=${env.ANONYMOUS_ROLE}).`);
       for (const line of signIn) console.log(line);
       console.log(`  ${base}/sign-in`);
