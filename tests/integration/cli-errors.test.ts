@@ -41,7 +41,7 @@ describe("analyze --sql", () => {
     const injected = lines.filter((l) => /DROP TABLE|DELETE FROM/.test(l));
     expect(injected.length).toBeGreaterThanOrEqual(2); // the header and the experiment_key parameter
     for (const line of injected) expect(line).toMatch(/^--/);
-    expect(r.stdout.split("\n")[0]).toBe("-- analysis of probe\\u{a}DROP TABLE events;\\u{2028}DELETE FROM exposures; (duckdb)");
+    expect(r.stdout.split("\n")[0]).toBe("-- analysis of probe\\u{a}DROP TABLE events;\\u{2028}DELETE FROM exposures; (duckdb), phase 0: 2026-10-01 to 2026-10-14");
   });
 });
 

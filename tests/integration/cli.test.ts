@@ -19,7 +19,7 @@ function run(script: string, args: string[], extraEnv: Record<string, string> = 
 beforeAll(() => {
   const seeded = run("seed.ts", ["--users", "3000", "--days", "21", "--seed", "5"]);
   expect(seeded.code, seeded.stderr).toBe(0);
-  expect(seeded.stdout).toMatch(/Registered 6 demo experiments/);
+  expect(seeded.stdout).toMatch(/Registered 7 demo experiments: .*free-shipping-banner/); // six analysed ones and the running one
 }, 120_000);
 afterAll(() => env.cleanup());
 
@@ -36,7 +36,7 @@ describe("npm run analyze", () => {
     const r = run("analyze.ts", ["--list"]);
     expect(r.code).toBe(0);
     expect(r.stdout.trim().split("\n").sort()).toEqual(
-      ["button-color-aa", "checkout-redesign", "checkout-upsell", "feed-autoplay", "onboarding-three-arm", "pricing-banner-srm"],
+      ["button-color-aa", "checkout-redesign", "checkout-upsell", "feed-autoplay", "free-shipping-banner", "onboarding-three-arm", "pricing-banner-srm"],
     );
   });
 
