@@ -4,12 +4,29 @@ import { openWarehouse, type Warehouse } from "@/lib/warehouse";
 import { warehouseKind } from "@/lib/warehouse/config";
 import { inAnalysisSlot } from "./analysis-queue";
 import { executePlan, prepareAnalysis } from "./execute-plan";
+import type { AnalysisPlan } from "./analysis-plan";
 import { planFor, type PlanOptions } from "./plan";
 import { claimRun, finishRun, markRunning, startHeartbeat, type RunOutcome } from "./runs";
 import { storedError, storedSql } from "./snapshot-limits";
 import { getExperiment, type SnapshotRow } from "./store";
 
 export { AnalysisInProgressError } from "./runs";
+
+/**
+ * The analysis found nobody: a failed snapshot, never an empty "success". Usually a wrong exposure
+ * key, dates before the logging started, or variant keys that differ from the logged ones.
+ */
+export class NoExposuresError extends Error {
+  constructor(plan: Pick<AnalysisPlan, "exposureTable" | "experimentKey" | "startDate" | "endDate" | "variants">, excludedUsers: number) {
+    const several = excludedUsers > 0 ? ` (${excludedUsers} users were seen in several variants and left out)` : "";
+    super(
+      `no exposed users: the exposure table "${plan.exposureTable}" has no users with experiment_id "${plan.experimentKey}" ` +
+        `and variant ${plan.variants.map((v) => `"${v}"`).join(" or ")} between ${plan.startDate} and ${plan.endDate}${several}. ` +
+        `Check the exposure key, the dates and the variant keys (the experiment form shows what the warehouse holds).`,
+    );
+    this.name = "NoExposuresError";
+  }
+}
 
 export class ExperimentNotFoundError extends Error {
   constructor(id: string) {
@@ -58,6 +75,8 @@ async function execute(exp: Experiment, snapshot: SnapshotRow, warehouse: Wareho
     const labels = { app: "experiment-results", experiment: experimentId.toLowerCase().replace(/[^a-z0-9_-]/g, "_").slice(0, 63) };
     const variants = exp.variants.map((v) => ({ key: v.key, weight: v.weight }));
     const { stats, rowCount, bytesProcessed: bytes } = await executePlan(prepared, wh, { variants, control: exp.controlVariant, labels });
+    const exposed = Object.values(stats.slices[0]?.users ?? {}).reduce((a, n) => a + n, 0);
+    if (exposed === 0) throw new NoExposuresError(plan, stats.excludedUsers);
     outcome = {
       status: "succeeded",
       sql: storedSql(sql),

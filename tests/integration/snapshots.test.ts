@@ -22,12 +22,13 @@ describe("snapshots", () => {
 
     const good = await runAnalysis("checkout-redesign");
     expect(good.status).toBe("succeeded");
-    // aggregates: 2 variants × (3 platforms × 9 countries × 3 user types) cells at most; series: 2 modes × 2 variants × 14 days
+    // aggregates: 2 variants × (3 platforms × 9 countries × 3 user types) × 2 placebo halves cells at most;
+    // series: 2 modes × 2 variants × 14 days; traffic: 2 variants × 14 days
     expect(good.rowCount).toBeGreaterThan(2);
-    expect(good.rowCount).toBeLessThanOrEqual(2 * 3 * 9 * 3 + 2 * 2 * 14);
+    expect(good.rowCount).toBeLessThanOrEqual(2 * 3 * 9 * 3 * 2 + 2 * 2 * 14 + 2 * 14);
     expect(good.sql).toContain("first_exposure");
     const params = JSON.parse(good.parameters) as { statement: string; params: Record<string, unknown> }[];
-    expect(params.map((p) => p.statement)).toEqual(["aggregates", "timeseries"]);
+    expect(params.map((p) => p.statement)).toEqual(["aggregates", "timeseries", "traffic"]);
     for (const p of params) expect(p.params).toMatchObject({ experiment_key: "checkout-redesign", start_date: "2026-10-01" });
 
     // Break the experiment's source the way an analyst might: a table that does not exist.
