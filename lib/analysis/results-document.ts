@@ -9,10 +9,16 @@ import { SEGMENT_LABELS } from "./segments";
 import { DEFAULT_VIEW, toStatsRequest, type ViewOptions } from "./stats-request";
 import { findSlice, metricMeta, parseSufficientStats, type MetricMeta, type MetricType, type Slice, type SufficientStats } from "./sufficient-stats";
 import { timeSeriesFor, type TimeSeries } from "./timeseries";
+import { healthOf, type Health } from "./health";
+
+/** The planned MDE of experiments stored before they had one. */
+export const DEFAULT_PLANNED_MDE = 0.05;
 
 export interface SnapshotSummary {
   /** null for an ad-hoc analysis that was not stored */
   id: number | null;
+  /** #1, #2, … within the experiment (null for an ad-hoc analysis) */
+  number: number | null;
   status: string;
   warehouse: string;
   startedAt: string;
@@ -30,6 +36,8 @@ export interface MetricResultView {
   role: Role;
   statistic: MetricType;
   unit: MetricUnit;
+  /** money metrics: ISO 4217 code */
+  currency: string | null;
   higherIsBetter: boolean;
   /** quantile metrics: the level, of per-user values or of rows */
   quantile?: MetricMeta["quantile"];
@@ -48,6 +56,9 @@ export interface ResultsDocument {
     endDate: string | null;
     controlVariant: string;
     variants: { key: string; name: string; weight: number }[];
+    /** relative lift the test is sized to detect on its primary metric */
+    plannedMde: number;
+    archivedAt: string | null;
   };
   snapshot: SnapshotSummary | null;
   /** the newest snapshot when it failed after the last good one */
@@ -63,6 +74,8 @@ export interface ResultsDocument {
   segment: string;
   /** cumulative lift over time, by day since exposure and by calendar day */
   timeseries: TimeSeries[];
+  /** traffic, SRM, multiple exposures, pre-exposure bias and the placebo A/A (null before an analysis) */
+  health: Health | null;
 }
 
 export interface SegmentOption {
@@ -82,6 +95,7 @@ function segmentOption(s: Slice): SegmentOption {
 export function summarize(s: SnapshotRow): SnapshotSummary {
   return {
     id: s.id,
+    number: s.number ?? null,
     status: s.status,
     warehouse: s.warehouse,
     startedAt: s.startedAt.toISOString(),
@@ -94,7 +108,8 @@ export function summarize(s: SnapshotRow): SnapshotSummary {
   };
 }
 
-type ExperimentInfo = Pick<ExperimentWithParts, "id" | "name" | "hypothesis" | "owner" | "status" | "startDate" | "endDate" | "controlVariant" | "variants" | "metrics">;
+type ExperimentInfo = Pick<ExperimentWithParts, "id" | "name" | "hypothesis" | "owner" | "status" | "startDate" | "endDate" | "controlVariant" | "variants" | "metrics"> &
+  Partial<Pick<ExperimentWithParts, "plannedMde" | "archivedAt">>;
 
 /**
  * Every number of a view, derived from stored sufficient statistics (no warehouse query): the
@@ -125,6 +140,8 @@ export function resultsFromStats(
       endDate: exp.endDate,
       controlVariant: control,
       variants: exp.variants.map((v) => ({ key: v.key, name: v.name, weight: v.weight })),
+      plannedMde: exp.plannedMde ?? DEFAULT_PLANNED_MDE,
+      archivedAt: exp.archivedAt?.toISOString() ?? null,
     },
     snapshot: summary.snapshot,
     lastFailure: summary.lastFailure,
@@ -141,6 +158,7 @@ export function resultsFromStats(
         role: roles.get(m.key) ?? "secondary",
         statistic: def?.type ?? m.type,
         unit: def?.unit ?? "count",
+        currency: def?.currency ?? null,
         higherIsBetter: def?.higherIsBetter ?? true,
         ...(def?.quantile ? { quantile: def.quantile } : {}),
         variants: m.variants.map((v) => ({ ...v, name: names.get(v.id) ?? v.id })),
@@ -150,6 +168,7 @@ export function resultsFromStats(
     segments: (stats?.slices ?? []).map(segmentOption),
     segment: slice?.id ?? "all",
     timeseries: stats ? timeSeriesFor(stats, control, view) : [],
+    health: stats ? healthOf(stats, view) : null,
   };
 }
 
