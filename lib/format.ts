@@ -51,6 +51,13 @@ export function formatPercent(x: number | null | undefined, digits?: number, wit
   return withSign ? signed(s) : s;
 }
 
+/** A share as a short percentage: at most `decimals` decimals, no trailing zeros (5%, 2.5%, 13.2%). */
+export function formatPercentShort(x: number | null | undefined, decimals = 1): string {
+  if (!finite(x)) return DASH;
+  const s = (x * 100).toLocaleString("en-US", { maximumFractionDigits: decimals, minimumFractionDigits: 0 });
+  return `${s === "-0" ? "0" : s}%`;
+}
+
 export function formatPValue(p: number | null | undefined): string {
   if (!finite(p)) return DASH;
   if (p < 0.0001) return "<0.0001";

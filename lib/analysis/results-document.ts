@@ -10,6 +10,7 @@ import { DEFAULT_VIEW, toStatsRequest, type ViewOptions } from "./stats-request"
 import { findSlice, metricMeta, parseSufficientStats, type MetricMeta, type MetricType, type Slice, type SufficientStats } from "./sufficient-stats";
 import { timeSeriesFor, type TimeSeries } from "./timeseries";
 import { healthOf, type Health } from "./health";
+import { segmentTables, type SegmentTable } from "./segment-results";
 
 /** The planned MDE of experiments stored before they had one. */
 export const DEFAULT_PLANNED_MDE = 0.05;
@@ -76,6 +77,13 @@ export interface ResultsDocument {
   timeseries: TimeSeries[];
   /** traffic, SRM, multiple exposures, pre-exposure bias and the placebo A/A (null before an analysis) */
   health: Health | null;
+  /** every segment dimension × metric, values side by side (empty when not asked for, see `detail`) */
+  segmentTables: SegmentTable[];
+}
+
+/** What to derive beyond the headline numbers: the list needs no time series or segment tables. */
+export interface DocumentOptions {
+  detail?: boolean;
 }
 
 export interface SegmentOption {
@@ -121,7 +129,9 @@ export function resultsFromStats(
   summary: { snapshot: SnapshotSummary | null; lastFailure: SnapshotSummary | null },
   view: ViewOptions = DEFAULT_VIEW,
   segment = "all",
+  options: DocumentOptions = {},
 ): ResultsDocument {
+  const detail = options.detail ?? true;
   const names = new Map(exp.variants.map((v) => [v.key, v.name]));
   const roles = new Map(exp.metrics.map((m) => [m.metricKey, m.role as Role]));
   const slice = stats ? (findSlice(stats, segment) ?? stats.slices[0]) : undefined;
@@ -167,8 +177,9 @@ export function resultsFromStats(
     warnings: answer?.warnings ?? [],
     segments: (stats?.slices ?? []).map(segmentOption),
     segment: slice?.id ?? "all",
-    timeseries: stats ? timeSeriesFor(stats, control, view) : [],
+    timeseries: stats && detail ? timeSeriesFor(stats, control, view) : [],
     health: stats ? healthOf(stats, view) : null,
+    segmentTables: stats && detail ? segmentTables(stats, control, view) : [],
   };
 }
 
@@ -180,10 +191,17 @@ export function buildResultsDocument(
   view: ViewOptions = DEFAULT_VIEW,
   segment = "all",
   describe: (key: string) => MetricMeta | undefined = () => undefined,
+  options: DocumentOptions = {},
 ): ResultsDocument {
   const stats = good ? parseSufficientStats(good.sufficientStats, exp.controlVariant, describe) : null;
   const failedLater = newest && newest.status === "failed" && (!good || newest.id > good.id) ? newest : null;
-  return resultsFromStats(exp, stats, { snapshot: good ? summarize(good) : null, lastFailure: failedLater ? summarize(failedLater) : null }, view, segment);
+  return resultsFromStats(exp, stats, { snapshot: good ? summarize(good) : null, lastFailure: failedLater ? summarize(failedLater) : null }, view, segment, options);
+}
+
+/** One stored snapshot's full results (a past one, viewed at /experiments/<id>/snapshots/<n>). */
+export async function loadSnapshotDocument(exp: ExperimentWithParts, snapshot: SnapshotRow, view?: ViewOptions, segment?: string): Promise<ResultsDocument> {
+  const describe = await metricDescriber();
+  return buildResultsDocument(exp, snapshot.status === "succeeded" ? snapshot : null, snapshot, view, segment, describe);
 }
 
 /** Names metrics of snapshots stored before they kept their definitions, from the current catalog. */

@@ -3,6 +3,7 @@
 import { prisma } from "@/lib/db";
 import { InvalidExperimentError, storedExperimentProblems } from "./experiment-rules";
 import type { ExperimentInput } from "./experiments";
+import type { DecisionInput } from "./team-decisions";
 
 const withParts = {
   variants: { orderBy: { position: "asc" as const } },
@@ -106,16 +107,7 @@ export async function deleteExperiment(id: string): Promise<number> {
   });
 }
 
-export const DECISIONS = ["ship", "rollback", "none"] as const;
-export type TeamDecision = (typeof DECISIONS)[number];
-
-export interface DecisionInput {
-  decision: TeamDecision;
-  /** the variant shipped (ship only) */
-  variant: string | null;
-  actor: string;
-  note: string;
-}
+export { DECISIONS, type DecisionInput, type TeamDecision } from "./team-decisions";
 
 export type DecisionRow = NonNullable<Awaited<ReturnType<typeof prisma.experimentDecision.findFirst>>>;
 

@@ -1,6 +1,6 @@
 // The rules of the "record a decision" form and of the list's archive / delete confirmation. No I/O.
 import { z } from "zod";
-import { DECISIONS, type DecisionInput, type TeamDecision } from "@/lib/analysis/store";
+import { DECISIONS, type DecisionInput, type TeamDecision } from "@/lib/analysis/team-decisions";
 
 export const DECISION_LABELS: Record<TeamDecision, string> = {
   ship: "Ship",

@@ -11,7 +11,7 @@
 //                                                      → "Don't ship"
 //   5. otherwise nothing is proven yet: with the users its planned MDE needs, no effect that
 //      large exists → "Don't ship"; before that        → "Keep running" (users and days needed)
-import { absoluteLiftText, formatInteger, formatPercent, formatPLabel, liftLine, relativeLiftText, type ValueKind } from "@/lib/format";
+import { absoluteLiftText, formatInteger, formatPercent, formatPercentShort, formatPLabel, liftLine, relativeLiftText, type ValueKind } from "@/lib/format";
 import type { ResultsDocument } from "@/lib/analysis/results-document";
 import { isPowerUnavailable, powerSummary, type PowerSummary, type PowerUnavailable } from "./power";
 import { allRows, type LiftInterval, type ResultRow, type Verdict } from "./results-view";
@@ -71,6 +71,8 @@ export interface Decision {
   status: DecisionStatus;
   /** "Ship Gamified flow", "Don't ship", "Keep running", "Unreliable data", "No results yet" */
   title: string;
+  /** the main reason in a few words, for the list: "Guardrail Sessions per user -4.9%" */
+  headline: string;
   /** the variant to ship (status "ship") */
   variant: { key: string; name: string } | null;
   reasons: DecisionReason[];
@@ -200,14 +202,27 @@ function healthReasons(doc: ResultsDocument): DecisionReason[] {
   return out;
 }
 
+function shortLift(r: ResultRow): string {
+  return relativeLiftText(r.relative.estimate, r.relative.ciLow, r.relative.ciHigh).estimate;
+}
+
+function unreliableHeadline(reasons: DecisionReason[], doc: ResultsDocument): string {
+  const first = reasons.find((r) => r.drives);
+  if (!first) return "The data cannot be trusted";
+  if (first.code === "srm") return "Sample ratio mismatch";
+  if (first.code === "segment-srm") return `Sample ratio mismatch in a segment`;
+  if (first.code === "multiple-exposure") return `${formatPercent(doc.health?.multipleExposure.share ?? null, 2)} of users in several variants`;
+  return "Pre-exposure bias";
+}
+
 function powerReason(p: PowerSummary, status: "keep-running" | "dont-ship"): DecisionReason {
-  const mde = formatPercent(p.plannedMde, undefined);
+  const mde = formatPercentShort(p.plannedMde, 2);
   if (status === "dont-ship") {
     return {
       code: "no-effect",
       tone: "neutral",
       drives: true,
-      text: `With ${formatInteger(p.usersPerVariant)} users per variant the test could detect a change of ±${formatPercent(p.reachableMde, 1)} in ${p.metricName} (planned: ±${mde}) and found none: the change does not deliver the effect it was sized for.`,
+      text: `With ${formatInteger(p.usersPerVariant)} users per variant the test could detect a change of ±${formatPercentShort(p.reachableMde)} in ${p.metricName} (planned: ±${mde}) and found none: the change does not deliver the effect it was sized for.`,
     };
   }
   const more = p.planned.moreUsers;
@@ -225,7 +240,7 @@ function powerReason(p: PowerSummary, status: "keep-running" | "dont-ship"): Dec
     text:
       more === null
         ? `The planned effect of ±${mde} on ${p.metricName} cannot be reached at this baseline.`
-        : `Detecting the planned effect of ±${mde} on ${p.metricName} needs about ${formatInteger(more)} more users${when}; so far it can detect ±${formatPercent(p.reachableMde, 1)}.`,
+        : `Detecting the planned effect of ±${mde} on ${p.metricName} needs about ${formatInteger(more)} more users${when}; so far it can detect ±${formatPercentShort(p.reachableMde)}.`,
   };
 }
 
@@ -237,6 +252,7 @@ export function decide(doc: ResultsDocument): Decision {
     return {
       status: "not-analysed",
       title: STATUS_TITLES["not-analysed"],
+      headline: failed ? "The latest analysis failed" : "Not analysed yet",
       variant: null,
       reasons: [
         failed
@@ -265,6 +281,7 @@ export function decide(doc: ResultsDocument): Decision {
     return {
       status: "unreliable",
       title: STATUS_TITLES.unreliable,
+      headline: unreliableHeadline(health, doc),
       variant: null,
       reasons: [...health, ...neutral.map((r) => ({ ...r, text: `${r.text.replace(/\.$/, "")}, but the data cannot be trusted.` }))],
       bestArm: bestArmOf(rows, doc, null, true),
@@ -276,6 +293,7 @@ export function decide(doc: ResultsDocument): Decision {
     return {
       status: "keep-running",
       title: STATUS_TITLES["keep-running"],
+      headline: "No primary metric",
       variant: null,
       reasons: [{ code: "no-primary", tone: "warn", drives: true, text: "The experiment has no primary metric: add one to decide." }, ...context, ...warnings],
       bestArm: bestArmOf(rows, doc, null, false),
@@ -295,6 +313,7 @@ export function decide(doc: ResultsDocument): Decision {
     return {
       status: "ship",
       title: `Ship ${arm.name}`,
+      headline: arm.primaryWins.map((r) => `${r.metricName} ${shortLift(r)}`).join(", "),
       variant: { key: arm.key, name: arm.name },
       reasons: [...drives, ...safe, ...others, ...warnings],
       bestArm: best,
@@ -305,6 +324,12 @@ export function decide(doc: ResultsDocument): Decision {
     return {
       status: "dont-ship",
       title: STATUS_TITLES["dont-ship"],
+      headline: (() => {
+        const g = arms.flatMap((a) => a.guardrailFails)[0];
+        if (g) return `Guardrail ${g.metricName} ${shortLift(g)}`;
+        const l = arms.flatMap((a) => a.primaryLoses)[0];
+        return l ? `${l.metricName} ${shortLift(l)}` : "Every variant does harm";
+      })(),
       variant: null,
       reasons: [...context.map((r) => (r.tone === "bad" ? { ...r, drives: true } : r)), ...warnings],
       bestArm: bestArmOf(rows, doc, null, false),
@@ -322,15 +347,21 @@ export function decide(doc: ResultsDocument): Decision {
     return {
       status: "dont-ship",
       title: STATUS_TITLES["dont-ship"],
+      headline: `No effect of ±${formatPercentShort(power.plannedMde, 2)} or more`,
       variant: null,
       reasons: [inconclusive, powerReason(power, "dont-ship"), ...context, ...warnings],
       bestArm: bestArmOf(rows, doc, null, false),
       ...base,
     };
   }
+  const more = isPowerUnavailable(power) ? null : power.planned;
   return {
     status: "keep-running",
     title: STATUS_TITLES["keep-running"],
+    headline:
+      more?.moreUsers != null
+        ? `About ${formatInteger(more.moreUsers)} more users${more.daysLeft !== null ? ` (${formatInteger(more.daysLeft)} days)` : ""}`
+        : "Not enough evidence yet",
     variant: null,
     reasons: [
       inconclusive,

@@ -261,7 +261,9 @@ function scaleOf(intervals: LiftInterval[]): BarScale {
  * The scale of each row's interval bar: relative lifts share one scale across every table (they
  * are comparable); absolute lifts are in each metric's own unit, so each metric has its own.
  */
-export function barScales(rows: ResultRow[], display: "relative" | "absolute"): (row: ResultRow) => BarScale {
+type Scaled = Pick<ResultRow, "metricKey" | "relative" | "absolute">;
+
+export function barScales(rows: readonly Scaled[], display: "relative" | "absolute"): (row: Scaled) => BarScale {
   if (display === "relative") {
     const shared = scaleOf(rows.map((r) => r.relative));
     return () => shared;

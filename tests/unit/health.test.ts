@@ -88,8 +88,8 @@ describe("multiple exposures and pre-exposure bias", () => {
     m.data.treatment = meanSums("mean", 5000, { mean: 3, sd: 2, pre: 3.2 });
     expect(healthOf(s, { alpha: 0.05, cuped: true }).bias.level).toBe("fail");
     // without a pre-period there is nothing to check
-    delete m.data.treatment.covariate;
-    delete m.data.control!.covariate;
+    m.data.treatment = meanSums("mean", 5000, { mean: 3, sd: 2 });
+    m.data.control = meanSums("mean", 5000, { mean: 3, sd: 2 });
     expect(healthOf(s, { alpha: 0.05, cuped: true }).bias).toMatchObject({ level: "unavailable", notChecked: ["sessions"] });
   });
 });

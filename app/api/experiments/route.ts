@@ -1,12 +1,16 @@
-import { NextResponse } from "next/server";
-import { listOverview } from "@/lib/analysis/overview";
+import { NextResponse, type NextRequest } from "next/server";
+import { listOverview } from "@/lib/ui/experiment-list";
+import { applyFilters, filtersFromParams } from "@/lib/ui/list-filters";
+import { paramsFromSearch } from "@/lib/ui/view-params";
 import { publicMessage } from "@/lib/public-error";
 
 export const dynamic = "force-dynamic";
 
-export async function GET() {
+/** The list as the page shows it: each experiment's status and best arm; the page's filters (q, status, owner, decision, archived=1) apply. */
+export async function GET(req: NextRequest) {
   try {
-    return NextResponse.json({ experiments: await listOverview() });
+    const filters = filtersFromParams(paramsFromSearch(req.nextUrl.searchParams));
+    return NextResponse.json({ experiments: applyFilters(await listOverview(), filters), filters });
   } catch (err) {
     return NextResponse.json({ error: publicMessage(err, "the experiments could not be listed") }, { status: 500 });
   }
