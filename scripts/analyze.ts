@@ -76,7 +76,8 @@ main(async () => {
   }
   const snapshot = await runAnalysis(exp.id, undefined, { metrics });
   // never print the previous snapshot's numbers as if they were this run's
-  if (snapshot.status !== "succeeded") fail(`analysis failed (snapshot ${snapshot.id}): ${snapshot.error}`);
+  // one line, as every CLI failure: warehouse messages can span several (DuckDB's "LINE 11: …" context)
+  if (snapshot.status !== "succeeded") fail(`analysis failed (snapshot #${snapshot.number ?? snapshot.id}): ${(snapshot.error ?? "").replace(/\s*\n\s*/g, " ")}`);
   const doc = await loadResultsDocument(exp);
   console.log(values.json ? JSON.stringify(doc, null, 2) : formatResultsTable(doc));
 });

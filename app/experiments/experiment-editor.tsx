@@ -310,7 +310,7 @@ export function ExperimentEditor({
           <FieldError path="controlVariant" errors={errors} />
         </div>
         <div className="table-wrap">
-          <table className="variant-table">
+          <table className="variant-table stack-form">
             <thead>
               <tr>
                 <th scope="col">Control</th>
@@ -328,7 +328,7 @@ export function ExperimentEditor({
             <tbody>
               {values.variants.map((v, i) => (
                 <tr key={i}>
-                  <td>
+                  <td data-label="Control">
                     <input
                       type="radio"
                       name="controlVariant"
@@ -340,7 +340,7 @@ export function ExperimentEditor({
                   {(["key", "name", "weight"] as const).map((k) => {
                     const path = `variants.${i}.${k}`;
                     return (
-                      <td key={k} className={errors[path] ? "invalid" : undefined}>
+                      <td key={k} className={errors[path] ? "invalid" : undefined} data-label={k === "key" ? "Key" : k === "name" ? "Name" : "Weight"}>
                         <input
                           {...described(path, errors)}
                           aria-label={`Variant ${i + 1} ${k}`}
@@ -353,7 +353,7 @@ export function ExperimentEditor({
                       </td>
                     );
                   })}
-                  <td className="num share" data-testid={`share-${i}`}>
+                  <td className="num share" data-testid={`share-${i}`} data-label="Share">
                     {shares[i] === null || shares[i] === undefined ? "—" : formatPercent(shares[i], 1)}
                   </td>
                   <td>

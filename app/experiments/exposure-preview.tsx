@@ -45,11 +45,18 @@ export function ExposurePreviewPanel({ query, variants }: { query: PreviewQuery;
     // the query's fields, by value, are the dependencies
   }, [key]);
 
-  const range = `${query.startDate} → ${query.endDate || "today"}`;
+  const range = (
+    <>
+      <span className="nowrap">{query.startDate || "—"}</span> → <span className="nowrap">{query.endDate || "today"}</span>
+    </>
+  );
   return (
     <div className="exposure-preview" data-testid="exposure-preview" aria-live="polite">
       <p className="preview-title">
-        <strong>In the warehouse</strong> <span className="muted small nowrap">exposure key “{query.experimentKey || "—"}”, {range}</span>
+        <strong>In the warehouse</strong>{" "}
+        <span className="muted small">
+          exposure key “{query.experimentKey || "—"}”, {range}
+        </span>
       </p>
       {state.kind === "idle" ? <p className="muted small">Give an id (or exposure key) and a start date to see how many users were exposed.</p> : null}
       {state.kind === "loading" ? <p className="muted small">Asking the warehouse…</p> : null}

@@ -67,7 +67,8 @@ export function downloadText(text: string, filename: string, type: string): void
  * The report page (server-rendered from the dashboard's own components) as one self-contained
  * HTML file: the page is fetched, its stylesheets fetched and inlined, its scripts left out.
  */
-export async function fetchStandaloneReport(reportUrl: string): Promise<string> {
+export async function fetchStandaloneReport(reportPath: string): Promise<string> {
+  const reportUrl = new URL(reportPath, window.location.href).href;
   const res = await fetch(reportUrl, { headers: { accept: "text/html" } });
   if (!res.ok) throw new Error(`the report page answered ${res.status}`);
   const html = await res.text();
@@ -84,6 +85,6 @@ export async function fetchStandaloneReport(reportUrl: string): Promise<string> 
     html,
     css,
     generatedAt: new Date().toISOString().slice(0, 16).replace("T", " ") + " UTC",
-    url: new URL(reportUrl, window.location.href).href,
+    url: reportUrl,
   });
 }

@@ -155,7 +155,7 @@ test("an experiment written with a 9999-12-31 end fails fast; banners show wareh
   );
   const r = await request.post(`${baseURL}/api/experiments/${PROBE}/refresh`);
   expect(r.status()).toBe(502);
-  const body = (await r.json()) as { snapshotId: number; status: string; error: string };
+  const body = (await r.json()) as { snapshotId: number; snapshotNumber: number; status: string; error: string };
   expect(body.status).toBe("failed");
   expect(body.error).toBe(`experiment ${PROBE} (2026-10-01 → 9999-12-31) cannot be analysed: The end date must be between 2000-01-01 and 2100-12-31`);
   const stored = await db.execute({ sql: 'SELECT length(sql) AS s, length(error) AS e FROM "Snapshot" WHERE id = ?', args: [body.snapshotId] });
@@ -175,7 +175,8 @@ test("an experiment written with a 9999-12-31 end fails fast; banners show wareh
   expect(pageText).not.toMatch(/\/srv\/|\/usr\/bin|PID|27005|by user/);
   await expect(page.locator(".history-error")).toHaveText(shown);
   await banner.getByRole("link", { name: "See its SQL" }).click();
-  await expect(page).toHaveURL(new RegExp(`/experiments/${PROBE}/snapshots/${body.snapshotId}$`));
+  expect(body.snapshotNumber).toBe(1); // numbered per experiment
+  await expect(page).toHaveURL(new RegExp(`/experiments/${PROBE}/snapshots/${body.snapshotNumber}$`));
   await expect(page.locator(".banner.error pre")).toHaveText(shown);
   expect(await page.locator("body").innerText()).not.toMatch(/\/srv\/|PID|27005/);
 

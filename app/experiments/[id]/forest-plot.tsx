@@ -235,7 +235,7 @@ export function ForestPlot(props: ForestPlotProps) {
     { label: "68% interval", color: "#6e7781", kind: "bar" },
   ];
   const exportLegend: LegendItem[] = [
-    ...(multiVariant ? variantItems.filter((v) => !hidden.has(v.key)) : []),
+    ...variantItems.filter((v) => !hidden.has(v.key)),
     ...toneItems,
     ...(show95 ? [layerItems[0] as LegendItem] : []),
     ...(show68 ? [layerItems[1] as LegendItem] : []),

@@ -172,7 +172,7 @@ export default async function ExperimentPage({ params, searchParams }: Props) {
           <div className="banner error" role="alert" data-testid="failure-banner">
             <strong>The latest analysis failed</strong> (<LocalTime iso={doc.lastFailure.startedAt} />
             ). {doc.snapshot ? "The results below are from the last successful analysis." : "There is no successful analysis yet."}{" "}
-            <Link href={`${base}/snapshots/${doc.lastFailure.number ?? doc.lastFailure.id}`}>See snapshot #{doc.lastFailure.number ?? doc.lastFailure.id}</Link>
+            <Link href={`${base}/snapshots/${doc.lastFailure.number ?? doc.lastFailure.id}`}>See its SQL</Link> (snapshot #{doc.lastFailure.number ?? doc.lastFailure.id})
             <pre>{doc.lastFailure.error}</pre>
           </div>
         ) : null}

@@ -6,7 +6,7 @@ import { publicMessage, scrubInternals } from "@/lib/public-error";
 
 export const dynamic = "force-dynamic";
 
-/** Runs a new analysis (a new snapshot). 200 with the snapshot's status; failures carry the warehouse's message. */
+/** Runs a new analysis (a new snapshot, #n of the experiment). 200 with the snapshot's status; failures carry the warehouse's message. */
 export async function POST(req: Request, { params }: { params: Promise<{ id: string }> }) {
   const refused = await refuseUnsafeWrite(req, NO_BODY);
   if (refused) return refused;
@@ -14,7 +14,7 @@ export async function POST(req: Request, { params }: { params: Promise<{ id: str
   try {
     const s = await runAnalysis(id);
     return NextResponse.json(
-      { snapshotId: s.id, status: s.status, error: s.error === null ? null : scrubInternals(s.error), durationMs: s.durationMs },
+      { snapshotId: s.id, snapshotNumber: s.number, status: s.status, error: s.error === null ? null : scrubInternals(s.error), durationMs: s.durationMs },
       { status: s.status === "succeeded" ? 200 : 502 },
     );
   } catch (err) {
