@@ -256,7 +256,7 @@ export function decide(doc: ResultsDocument): Decision {
       variant: null,
       reasons: [
         failed
-          ? { code: "failed", tone: "bad", drives: true, text: `The latest analysis failed: ${failed.error ?? "no message"}` }
+          ? { code: "failed", tone: "bad", drives: true, text: "The latest analysis failed, and none succeeded before it: its message is below." }
           : { code: "no-analysis", tone: "neutral", drives: true, text: "The experiment has not been analysed yet." },
       ],
       bestArm: null,

@@ -47,7 +47,7 @@ describe("npm run analyze", () => {
       const r = run("analyze.ts", ["checkout-redesign", "--sql", "--dialect", dialect], { BIGQUERY_PROJECT: "acme", BIGQUERY_DATASET: "product" });
       expect(r.code, r.stderr).toBe(0);
       const statements = r.stdout.split(/^;$/m).map((s) => s.trim()).filter(Boolean);
-      expect(statements).toHaveLength(2); // aggregates, and the time series on both axes
+      expect(statements).toHaveLength(3); // aggregates, the time series on both axes, and the traffic per day
       for (const s of statements) expect(s).toMatch(/SELECT/);
       if (dialect === "bigquery") {
         expect(r.stdout).toContain("`acme.product.events`");

@@ -18,6 +18,7 @@ import { HealthSection } from "@/app/components/results/health-section";
 import { SegmentsView } from "@/app/components/results/segments-view";
 import { PowerPanel } from "@/app/components/results/power-panel";
 import { loadResultsDocument } from "@/lib/analysis/results-document";
+import { DEFAULT_VIEW } from "@/lib/analysis/stats-request";
 import { ExportBar } from "./export-bar";
 import { ForestPlot } from "./forest-plot";
 import { SnapshotHistory } from "./history";
@@ -68,6 +69,9 @@ export default async function ExperimentPage({ params, searchParams }: Props) {
   ]
     .filter(Boolean)
     .join(" · ");
+  // the decision depends on these (not on which rows are shown)
+  const decisionViewChanged =
+    view.alpha !== DEFAULT_VIEW.alpha || view.correction !== DEFAULT_VIEW.correction || view.sequential || !view.cuped || view.mode === "bayesian" || extras.segment !== "all";
   const fileStem = `${e.id}${extras.segment !== "all" ? `-${extras.segment}` : ""}`;
   const suggested =
     decision.status === "ship"
@@ -94,7 +98,7 @@ export default async function ExperimentPage({ params, searchParams }: Props) {
         <div className="decision-block">
           <DecisionCard
             decision={decision}
-            viewNote={doc.snapshot ? `For this view: ${viewSummary}. The list and the API use the default view.` : undefined}
+            viewNote={doc.snapshot && decisionViewChanged ? `For this view: ${viewSummary}. The list and the API use the default view.` : undefined}
           />
           <DecisionRecorder
             experimentId={exp.id}
