@@ -6,6 +6,7 @@ import type { ResultsDocument } from "@/lib/analysis/results-document";
 import type { DisplayOptions } from "@/lib/ui/view-params";
 import type { Role } from "@/lib/analysis/experiments";
 import type { ViewOptions } from "@/lib/analysis/stats-request";
+import { fiellerRelative, treatmentShare } from "./relative-interval";
 
 export type Verdict = "win" | "lose" | "inconclusive";
 export type Mode = "frequentist" | "bayesian";
@@ -116,6 +117,14 @@ export function allRows(doc: ResultsDocument, mode: Mode = modeOf(doc.view)): Re
         const ctw = finite(v.chanceToWin) ? (up ? v.chanceToWin : 1 - v.chanceToWin) : null;
         const riskRaw = up ? v.risk?.treatment : v.risk?.control;
         const level68 = v.intervals?.find((i) => Math.abs(i.level - 0.68) < 1e-9);
+        // frequentist: the relative interval that agrees with the test of the difference (Fieller);
+        // Bayesian: the posterior of the relative lift, which the chance to win comes from
+        const share = treatmentShare(finite(v.stdDev) ? v.stdDev : null, v.n, finite(c?.stdDev) ? c.stdDev : null, c ? c.n : null);
+        const controlMean = finite(c?.mean) ? c.mean : null;
+        const consistent = (abs: LiftInterval, rel: LiftInterval): LiftInterval =>
+          mode === "frequentist" ? (fiellerRelative(abs, controlMean, share) ?? rel) : rel;
+        const absolute = clean(v.absolute);
+        const absolute68 = level68 ? clean(level68.absolute) : null;
         const row: Omit<ResultRow, "verdict"> = {
           metricKey: m.key,
           metricName: m.name,
@@ -135,10 +144,10 @@ export function allRows(doc: ResultsDocument, mode: Mode = modeOf(doc.view)): Re
           variantN: v.n,
           controlMean: finite(c?.mean) ? c.mean : null,
           variantMean: finite(v.mean) ? v.mean : null,
-          absolute: clean(v.absolute),
-          relative: clean(v.relative),
-          absolute68: level68 ? clean(level68.absolute) : null,
-          relative68: level68 ? clean(level68.relative) : null,
+          absolute,
+          relative: consistent(absolute, clean(v.relative)),
+          absolute68,
+          relative68: level68 && absolute68 ? consistent(absolute68, clean(level68.relative)) : null,
           pValue: finite(v.pValue) ? v.pValue : null,
           adjustedPValue: finite(v.adjustedPValue) ? v.adjustedPValue : null,
           chanceToWin: ctw,

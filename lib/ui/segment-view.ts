@@ -4,6 +4,7 @@
 import type { ResultsDocument } from "@/lib/analysis/results-document";
 import type { SegmentTable } from "@/lib/analysis/segment-results";
 import { modeOf, verdictOf, type LiftInterval, type Verdict } from "./results-view";
+import { fiellerRelative, treatmentShare } from "./relative-interval";
 
 export interface SegmentRow {
   metricKey: string;
@@ -51,12 +52,17 @@ export function segmentRows(doc: SegmentContext, table: SegmentTable): SegmentRo
   const meta = doc.metrics.find((m) => m.key === table.metricKey);
   const up = meta?.higherIsBetter ?? true;
   const names = new Map(doc.experiment.variants.map((v) => [v.key, v.name]));
-  return table.values.flatMap((value) =>
-    value.variants
+  const mode = modeOf(doc.view);
+  return table.values.flatMap((value) => {
+    const c = value.variants.find((v) => v.id === control);
+    return value.variants
       .filter((v) => v.id !== control)
       .map((v) => {
         const ctw = finite(v.chanceToWin) ? (up ? v.chanceToWin : 1 - v.chanceToWin) : null;
         const absolute = clean(v.absolute);
+        // as in the results tables: frequentist relative intervals agree with the test (Fieller)
+        const share = treatmentShare(finite(v.stdDev) ? v.stdDev : null, v.n, finite(c?.stdDev) ? c.stdDev : null, c ? c.n : null);
+        const relative = (mode === "frequentist" ? fiellerRelative(absolute, finite(c?.mean) ? c.mean : null, share) : null) ?? clean(v.relative);
         return {
           metricKey: table.metricKey,
           sliceId: value.sliceId,
@@ -65,13 +71,13 @@ export function segmentRows(doc: SegmentContext, table: SegmentTable): SegmentRo
           variantName: names.get(v.id) ?? v.id,
           variantUsers: value.users[v.id] ?? 0,
           controlUsers: value.users[control] ?? 0,
-          relative: clean(v.relative),
+          relative,
           absolute,
           pValue: finite(v.pValue) ? v.pValue : null,
           adjustedPValue: finite(v.adjustedPValue) ? v.adjustedPValue : null,
           chanceToWin: ctw,
-          verdict: verdictOf({ absolute, chanceToWin: ctw, higherIsBetter: up }, modeOf(doc.view), doc.view.alpha),
+          verdict: verdictOf({ absolute, chanceToWin: ctw, higherIsBetter: up }, mode, doc.view.alpha),
         };
-      }),
-  );
+      });
+  });
 }

@@ -14,14 +14,15 @@ function doc(): ResultsDocument {
     n: 1000,
     mean: 1.1,
     stdDev: 1,
-    absolute: interval(rel[0] / 10, rel[1] / 10, rel[2] / 10),
+    // the control's mean is 1, so the difference equals the relative lift
+    absolute: interval(...rel),
     relative: interval(...rel),
     pValue: p,
     adjustedPValue: Math.min(1, p * 2),
     chanceToWin: ctw,
     risk: { control: 0.02, treatment: 0.001 },
     cuped: true,
-    intervals: [{ level: 0.68, absolute: interval(0.01, 0.005, 0.015), relative: interval(0.1, 0.05, 0.15) }],
+    intervals: [{ level: 0.68, absolute: interval(0.1, 0.05, 0.15), relative: interval(0.1, 0.05, 0.15) }],
   });
   return {
     experiment: {
@@ -88,7 +89,12 @@ describe("results rows", () => {
     const rows = allRows(doc());
     expect(rows.map((r) => `${r.metricKey}/${r.variantKey}`)).toEqual(["up/a", "up/b", "errors/a", "errors/b"]);
     expect(rows[0]).toMatchObject({ controlMean: 1, controlN: 1000, variantName: "A", controlName: "Control", variantIndex: 1 });
-    expect(rows[0]?.relative68).toEqual(interval(0.1, 0.05, 0.15));
+    // frequentist relative intervals come from the difference's (Fieller): a little wider and asymmetric
+    const r68 = rows[0]!.relative68!;
+    expect(r68.estimate).toBeCloseTo(0.1, 12);
+    expect(r68.ciLow!).toBeLessThan(0.05);
+    expect(r68.ciHigh!).toBeGreaterThan(0.15);
+    expect(r68.ciHigh! - 0.1).toBeGreaterThan(0.1 - r68.ciLow!);
   });
 
   it("verdicts respect the direction of the metric", () => {
@@ -178,6 +184,9 @@ describe("no column contradicts the verdict next to it", () => {
         expect(significant, `${r.metricKey}/${r.variantKey} p=${p}`).toBe(p < d.view.alpha);
         const excludes = r.absolute.ciLow! > 0 || r.absolute.ciHigh! < 0;
         expect(excludes).toBe(significant);
+        // the relative interval shown beside it agrees too (Fieller, from the same test)
+        const relExcludes = r.relative.ciLow! > 0 || r.relative.ciHigh! < 0;
+        expect(relExcludes, `${r.metricKey}/${r.variantKey}: relative [${r.relative.ciLow}, ${r.relative.ciHigh}] vs p ${p}`).toBe(significant);
         if (significant) decided++;
       }
     }
