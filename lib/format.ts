@@ -15,6 +15,14 @@ function fixed(x: number, decimals: number): string {
   return /^-0(\.0+)?$/.test(s) ? s.slice(1) : s;
 }
 
+/** x to `decimals` places, or more (up to 3 more) when that would round a non-zero bound to 0. */
+function fixedKeepingSign(x: number, decimals: number): string {
+  let d = decimals;
+  let s = fixed(x, d);
+  while (x !== 0 && !/[1-9]/.test(s) && d < decimals + 3) s = fixed(x, ++d);
+  return s;
+}
+
 /** "+1.2", "-1.2", "0": a sign on what is not zero once rounded. */
 function signed(text: string): string {
   if (text.startsWith("-")) return text;
@@ -161,7 +169,9 @@ export function relativeLiftText(estimate: number | null | undefined, low: numbe
   const half = halfWidth(estimate, low, high);
   const d = decimalsFor(half === null ? null : half * 100, 1, 1, 6);
   const f = (x: number | null | undefined) => (finite(x) ? signed(`${fixed(x * 100, d)}%`) : DASH);
-  return { estimate: f(estimate), low: f(low), high: f(high), suffix: "%" };
+  // a bound must not read as 0 when it is not: its side of zero is what the verdict rests on
+  const b = (x: number | null | undefined) => (finite(x) ? signed(`${fixedKeepingSign(x * 100, d)}%`) : DASH);
+  return { estimate: f(estimate), low: b(low), high: b(high), suffix: "%" };
 }
 
 /**
@@ -178,7 +188,8 @@ export function absoluteLiftText(
   if (kind.statistic === "proportion") {
     const d = decimalsFor(half === null ? null : half * 100, 1, 1, 6);
     const f = (x: number | null | undefined) => (finite(x) ? signed(fixed(x * 100, d)) : DASH);
-    return { estimate: finite(estimate) ? `${f(estimate)} pp` : DASH, low: f(low), high: f(high), suffix: "pp" };
+    const b = (x: number | null | undefined) => (finite(x) ? signed(fixedKeepingSign(x * 100, d)) : DASH);
+    return { estimate: finite(estimate) ? `${f(estimate)} pp` : DASH, low: b(low), high: b(high), suffix: "pp" };
   }
   if (isMoney(kind)) {
     const d = moneyDecimals(half);
@@ -187,7 +198,8 @@ export function absoluteLiftText(
   }
   const d = decimalsFor(half, 2, 0, 8);
   const f = (x: number | null | undefined) => (finite(x) ? signed(fixed(x, d)) : DASH);
-  return { estimate: f(estimate), low: f(low), high: f(high), suffix: kind.unit === "days" ? "days" : "" };
+  const b = (x: number | null | undefined) => (finite(x) ? signed(fixedKeepingSign(x, d)) : DASH);
+  return { estimate: f(estimate), low: b(low), high: b(high), suffix: kind.unit === "days" ? "days" : "" };
 }
 
 /** "+3.2% [+1.1%, +5.3%]" or "+0.9 pp [+0.5, +1.2]" */

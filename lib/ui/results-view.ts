@@ -196,6 +196,8 @@ export interface ColumnLabels {
   interval: string;
   /** frequentist only */
   pValue: string | null;
+  /** what the p-value is adjusted for, on a second line: "Holm-adjusted, sequential" */
+  pValueSub: string | null;
   /** Bayesian only */
   chanceToWin: string | null;
   risk: string | null;
@@ -213,6 +215,7 @@ export function columnLabels(view: ViewOptions): ColumnLabels {
       level: credible,
       interval: `${credible}% credible interval`,
       pValue: null,
+      pValueSub: null,
       chanceToWin: "Chance to win",
       risk: "Risk",
       verdictRule: `Win: chance to win of at least ${win}% (the ${credible}% credible interval then lies above zero); lose: at most ${levelPercent(1 - view.alpha)}%. Flat prior; no correction or sequential adjustment applies to Bayesian results.`,
@@ -226,6 +229,7 @@ export function columnLabels(view: ViewOptions): ColumnLabels {
     level,
     interval: adjustments.length ? `${interval}, ${adjustments.join(", ")}` : interval,
     pValue: pValueHeader(view.correction, view.sequential),
+    pValueSub: [view.correction !== "none" ? `${CORRECTION_LABELS[view.correction]}-adjusted` : null, view.sequential ? "sequential" : null].filter(Boolean).join(", ") || null,
     chanceToWin: null,
     risk: null,
     verdictRule: `Win or lose: the ${level}% ${view.sequential ? "confidence sequence" : "interval"}${

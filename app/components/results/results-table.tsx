@@ -105,8 +105,9 @@ export function ResultsTable({ rows, labels, display, scale, status, correction,
                 </th>
               </>
             ) : (
-              <th scope="col" className="num pvalue-head">
-                {labels.pValue}
+              <th scope="col" className="num pvalue-head" aria-label={labels.pValue ?? undefined}>
+                p-value
+                {labels.pValueSub ? <span className="sub">{labels.pValueSub}</span> : null}
               </th>
             )}
             <th scope="col">Verdict</th>
