@@ -6,7 +6,7 @@ import { inAnalysisSlot } from "./analysis-queue";
 import { executePlan, prepareAnalysis } from "./execute-plan";
 import type { AnalysisPlan } from "./analysis-plan";
 import { planFor, type PlanOptions } from "./plan";
-import { claimRun, finishRun, markRunning, startHeartbeat, type RunOutcome } from "./runs";
+import { claimRun, finishRun, markRunning, nextSnapshotNumber, startHeartbeat, type RunOutcome } from "./runs";
 import { storedError, storedSql } from "./snapshot-limits";
 import { getExperiment, type SnapshotRow } from "./store";
 
@@ -43,10 +43,10 @@ export class ExperimentNotFoundError extends Error {
  * stays on the page.
  */
 export async function runAnalysis(experimentId: string, warehouse?: Warehouse, options: Pick<PlanOptions, "metrics"> = {}): Promise<SnapshotRow> {
-  const exp = await getExperiment(experimentId);
+  const [exp, number] = await Promise.all([getExperiment(experimentId), nextSnapshotNumber(experimentId)]);
   if (!exp) throw new ExperimentNotFoundError(experimentId);
   const kind = warehouse?.kind ?? warehouseKind();
-  const snapshot = await claimRun(experimentId, kind);
+  const snapshot = await claimRun(experimentId, kind, number);
   const stopHeartbeat = startHeartbeat(snapshot.id);
   try {
     return await inAnalysisSlot(() => execute(exp, snapshot, warehouse, options));
