@@ -39,6 +39,22 @@ const ACTIONS: Record<string, { page: string; need: keyof typeof ALLOWED; args: 
   createWebhookAction: { page: "/admin", need: "admin", args: () => [{ url: "http://127.0.0.1:9/hook", experimentId: "" }], allowedText: /Webhook added/ },
   deleteWebhookAction: { page: "/admin", need: "admin", args: (c) => [c.webhookId], allowedText: /Webhook removed/ },
   removeUserAction: { page: "/admin", need: "admin", args: (c) => [c.victimId], allowedText: /Removed victim-/ },
+  previewExposuresAction: {
+    page: "/experiments/new",
+    need: "editor",
+    args: () => [{ exposureTable: "exposures", experimentKey: "checkout-redesign", startDate: "2026-10-01", endDate: "2026-10-28" }],
+    allowedText: /"ok":true/,
+  },
+  recordDecisionAction: {
+    page: "/experiments/button-color-aa",
+    need: "editor",
+    args: (c) => ["button-color-aa", { decision: "none", variant: "", note: `access walk as ${c.caller}` }],
+    allowedText: /"ok":true/,
+  },
+  // restores the experiment this caller's saveExperimentAction made (an allowed call finds it)
+  setArchivedAction: { page: "/experiments", need: "editor", args: (c) => [`access-${c.caller}-${c.stamp}`, false], allowedText: /"ok":true/ },
+  // a wrong confirmation: past the role check, nothing deleted
+  deleteExperimentAction: { page: "/experiments", need: "editor", args: (c) => [`access-${c.caller}-${c.stamp}`, "not-the-id"], allowedText: /Type the experiment's id/ },
 };
 
 /** Mutating routes (files under app/api) with their least role. */
