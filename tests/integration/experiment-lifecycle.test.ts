@@ -1,5 +1,5 @@
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createPostgresDatabase } from "../support/postgres-database";
 import { useTempEnvironment } from "../support/temp-env";
 
@@ -9,6 +9,11 @@ import { useTempEnvironment } from "../support/temp-env";
 
 const env = useTempEnvironment("lifecycle");
 
+// The server actions read their caller from the request's headers (next/headers); here they are
+// the headers of a request that carries a write key (an editor), or none at all (a visitor).
+const request = vi.hoisted(() => ({ headers: new Headers() }));
+vi.mock("next/headers", () => ({ headers: async () => request.headers }));
+
 beforeAll(async () => {
   const { migrate } = await import("@/lib/db/migrate");
   const { seedWarehouse } = await import("@/lib/demo/seed-warehouse");
@@ -16,6 +21,9 @@ beforeAll(async () => {
   await migrate();
   await seedWarehouse(env.warehouse, { users: 2000, days: 14, seed: 5 });
   await registerDemoExperiments(14);
+  const { createApiKey } = await import("@/lib/auth/api-keys");
+  const { key } = await createApiKey({ name: "lifecycle", scope: "write", origins: [] }, null);
+  request.headers = new Headers({ authorization: `Bearer ${key}` });
 });
 afterAll(() => env.cleanup());
 
@@ -120,8 +128,8 @@ describe("team decisions", () => {
     expect(await recordDecisionAction("onboarding-three-arm", { decision: "ship", variant: "gamified", note: "  signups +9%  " })).toMatchObject({ ok: true });
     const list = await decisionsOf("onboarding-three-arm");
     expect(list.map((d) => [d.decision, d.variant, d.actor, d.note])).toEqual([
-      ["ship", "gamified", "anonymous", "signups +9%"],
-      ["none", null, "anonymous", "waiting for week 3"],
+      ["ship", "gamified", "API key “lifecycle”", "signups +9%"],
+      ["none", null, "API key “lifecycle”", "waiting for week 3"],
     ]);
     expect(list[0]!.createdAt.getTime()).toBeGreaterThanOrEqual(list[1]!.createdAt.getTime());
     expect((await latestDecisions()).get("onboarding-three-arm")?.decision).toBe("ship");
@@ -136,6 +144,38 @@ describe("team decisions", () => {
     // a two-arm test ships its one treatment without naming it
     expect(await recordDecisionAction("checkout-redesign", { decision: "ship" })).toMatchObject({ ok: true });
     expect(await recordDecisionAction("no-such-experiment", { decision: "ship" })).toMatchObject({ ok: false, message: "This experiment no longer exists." });
+  });
+});
+
+describe("who may decide, archive and delete", () => {
+  it("a visitor is refused by every write action, nothing changes; an editor's changes are in the audit log", async () => {
+    const actions = await import("@/app/experiments/actions");
+    const { decisionsOf, getExperiment } = await import("@/lib/analysis/store");
+    const { auditEntries } = await import("@/lib/audit/log");
+    const editor = request.headers;
+    request.headers = new Headers(); // no session, no key; ANONYMOUS_ROLE is none
+    try {
+      const before = (await decisionsOf("checkout-redesign")).length;
+      for (const refused of [
+        await actions.recordDecisionAction("checkout-redesign", { decision: "rollback" }),
+        await actions.setArchivedAction("checkout-redesign", true),
+        await actions.deleteExperimentAction("checkout-redesign", "checkout-redesign"),
+        await actions.previewExposuresAction({ exposureTable: "exposures", experimentKey: "checkout-redesign", startDate: "2026-10-01", endDate: "" }),
+      ]) {
+        expect(refused).toMatchObject({ ok: false, message: expect.stringMatching(/^Refused: sign in to /) });
+      }
+      expect((await decisionsOf("checkout-redesign")).length).toBe(before);
+      expect((await getExperiment("checkout-redesign"))?.archivedAt).toBeNull();
+    } finally {
+      request.headers = editor;
+    }
+    expect(await actions.setArchivedAction("checkout-redesign", true)).toMatchObject({ ok: true });
+    expect(await actions.setArchivedAction("checkout-redesign", false)).toMatchObject({ ok: true });
+    const log = await auditEntries({ experimentId: "checkout-redesign", take: 2 });
+    expect(log.map((e) => [e.action, e.actorName])).toEqual([
+      ["restored", "API key “lifecycle”"],
+      ["archived", "API key “lifecycle”"],
+    ]);
   });
 });
 
