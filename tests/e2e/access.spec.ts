@@ -92,6 +92,7 @@ function experimentValues(id: string) {
     ],
     metrics: [{ key: "purchases", role: "primary" }],
     segments: [],
+    plannedMde: "5",
   };
 }
 
@@ -241,7 +242,7 @@ test("reads: a visitor may read (ANONYMOUS_ROLE=viewer here) but not the admin p
   expect((await request.get("/api/audit", { headers: bearer("write") })).status()).toBe(403);
   expect((await request.get("/api/experiments", { headers: bearer("client") })).status()).toBe(403);
   await page.goto("/experiments/checkout-redesign");
-  await expect(page.getByTestId("metric-purchases")).toBeVisible();
+  await expect(page.getByTestId("row-purchases-treatment")).toBeVisible();
   await expect(page.getByRole("button", { name: "Refresh analysis" })).toHaveCount(0);
   await expect(page.getByRole("link", { name: "Edit experiment" })).toHaveCount(0);
   await page.goto("/admin");
