@@ -8,15 +8,11 @@ import { bytesText } from "@/lib/ui/export";
 import { formatDuration, formatInteger, plainNumbers } from "@/lib/format";
 import { CORRECTION_LABELS, columnLabels, extrasOf, visibleRows } from "@/lib/ui/results-view";
 import { decide } from "@/lib/ui/decision";
-import { segmentContext } from "@/lib/ui/segment-view";
 import { LocalTime } from "@/app/components/local-time";
 import { DateRange } from "@/app/components/date-range";
 import { ExportRegistry } from "@/app/components/export-registry";
 import { DecisionCard } from "@/app/components/results/decision-card";
-import { ResultsSections } from "@/app/components/results/results-sections";
-import { HealthSection } from "@/app/components/results/health-section";
-import { SegmentsView } from "@/app/components/results/segments-view";
-import { PowerPanel } from "@/app/components/results/power-panel";
+import { AnalysisSections } from "@/app/components/results/analysis-sections";
 import { loadResultsDocument } from "@/lib/analysis/results-document";
 import { DEFAULT_VIEW } from "@/lib/analysis/stats-request";
 import { ExportBar } from "./export-bar";
@@ -228,28 +224,13 @@ export default async function ExperimentPage({ params, searchParams }: Props) {
               </p>
             ) : null}
 
-            <section aria-labelledby="results-heading" data-testid="results">
-              <div className="section-head">
-                <h2 id="results-heading">Results</h2>
-                <ExportBar doc={doc} rows={rows} segment={extras.segment} reportPath={`${base}/report${query ? `?${query}` : ""}`} />
-              </div>
-              <ResultsSections doc={doc} rows={rows} decision={decision} display={display.display} />
-            </section>
-
-            <section aria-labelledby="health-heading" data-testid="health">
-              <h2 id="health-heading">Health</h2>
-              <HealthSection doc={doc} />
-            </section>
-
-            <section aria-labelledby="segments-heading">
-              <h2 id="segments-heading">Segments</h2>
-              <SegmentsView context={segmentContext(doc)} tables={doc.segmentTables} labels={labels} status={decision.status} display={display.display} />
-            </section>
-
-            <section aria-labelledby="power-heading">
-              <h2 id="power-heading">Power</h2>
-              <PowerPanel power={decision.power} />
-            </section>
+            <AnalysisSections
+              doc={doc}
+              rows={rows}
+              decision={decision}
+              display={display.display}
+              resultsActions={<ExportBar doc={doc} rows={rows} segment={extras.segment} reportPath={`${base}/report${query ? `?${query}` : ""}`} />}
+            />
 
             <section aria-labelledby="time-heading">
               <h2 id="time-heading">Over time</h2>

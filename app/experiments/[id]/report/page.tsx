@@ -10,14 +10,10 @@ import { CORRECTION_LABELS, columnLabels, visibleRows } from "@/lib/ui/results-v
 import { decide } from "@/lib/ui/decision";
 import { DECISION_LABELS } from "@/lib/ui/decision-form";
 import { displayFromParams, viewFromParams } from "@/lib/ui/view-params";
-import { segmentContext } from "@/lib/ui/segment-view";
 import { LocalTime } from "@/app/components/local-time";
 import { DateRange } from "@/app/components/date-range";
 import { DecisionCard } from "@/app/components/results/decision-card";
-import { ResultsSections } from "@/app/components/results/results-sections";
-import { HealthSection } from "@/app/components/results/health-section";
-import { SegmentsView } from "@/app/components/results/segments-view";
-import { PowerPanel } from "@/app/components/results/power-panel";
+import { AnalysisSections } from "@/app/components/results/analysis-sections";
 
 export const dynamic = "force-dynamic";
 
@@ -110,22 +106,7 @@ export default async function ReportPage({ params, searchParams }: Props) {
       </p>
       {doc.snapshot ? (
         <>
-          <section aria-labelledby="results-heading" data-testid="results">
-            <h2 id="results-heading">Results</h2>
-            <ResultsSections doc={doc} rows={visibleRows(doc, display)} decision={decision} display={display.display} />
-          </section>
-          <section aria-labelledby="health-heading" data-testid="health">
-            <h2 id="health-heading">Health</h2>
-            <HealthSection doc={doc} />
-          </section>
-          <section aria-labelledby="segments-heading">
-            <h2 id="segments-heading">Segments</h2>
-            <SegmentsView context={segmentContext(doc)} tables={doc.segmentTables} labels={labels} status={decision.status} display={display.display} />
-          </section>
-          <section aria-labelledby="power-heading">
-            <h2 id="power-heading">Power</h2>
-            <PowerPanel power={decision.power} />
-          </section>
+          <AnalysisSections doc={doc} rows={visibleRows(doc, display)} decision={decision} display={display.display} />
           {doc.warnings.length > 0 ? (
             <section>
               <h2>Notes from the stats engine</h2>

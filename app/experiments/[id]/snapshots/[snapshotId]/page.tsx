@@ -6,16 +6,12 @@ import { getSnapshotByNumber } from "@/lib/analysis/store";
 import { loadSnapshotDocument } from "@/lib/analysis/results-document";
 import { formatBytes, formatDuration, formatInteger } from "@/lib/format";
 import { decide } from "@/lib/ui/decision";
-import { columnLabels, visibleRows } from "@/lib/ui/results-view";
+import { visibleRows } from "@/lib/ui/results-view";
 import { displayFromParams, viewFromParams } from "@/lib/ui/view-params";
-import { segmentContext } from "@/lib/ui/segment-view";
 import { LocalTime } from "@/app/components/local-time";
 import { CopyButton } from "@/app/components/copy-button";
 import { DecisionCard } from "@/app/components/results/decision-card";
-import { ResultsSections } from "@/app/components/results/results-sections";
-import { HealthSection } from "@/app/components/results/health-section";
-import { SegmentsView } from "@/app/components/results/segments-view";
-import { PowerPanel } from "@/app/components/results/power-panel";
+import { AnalysisSections } from "@/app/components/results/analysis-sections";
 import { scrubInternals } from "@/lib/public-error";
 import { mayRead, requirePageRole } from "@/lib/auth/page-access";
 
@@ -69,7 +65,6 @@ export default async function SnapshotPage({ params, searchParams }: Props) {
   const display = displayFromParams(sp);
   const doc = await loadSnapshotDocument(exp, s, view);
   const decision = decide(doc);
-  const labels = columnLabels(doc.view);
   const params_ = parameters(s.parameters);
   const base = `/experiments/${encodeURIComponent(exp.id)}`;
   return (
@@ -124,22 +119,7 @@ export default async function SnapshotPage({ params, searchParams }: Props) {
             (<Link href={base}>the experiment&apos;s page</Link> shows the latest).
           </p>
           <DecisionCard decision={decision} />
-          <section aria-labelledby="results-heading" data-testid="results">
-            <h2 id="results-heading">Results</h2>
-            <ResultsSections doc={doc} rows={visibleRows(doc, display)} decision={decision} display={display.display} />
-          </section>
-          <section aria-labelledby="health-heading" data-testid="health">
-            <h2 id="health-heading">Health</h2>
-            <HealthSection doc={doc} />
-          </section>
-          <section aria-labelledby="segments-heading">
-            <h2 id="segments-heading">Segments</h2>
-            <SegmentsView context={segmentContext(doc)} tables={doc.segmentTables} labels={labels} status={decision.status} display={display.display} />
-          </section>
-          <section aria-labelledby="power-heading">
-            <h2 id="power-heading">Power</h2>
-            <PowerPanel power={decision.power} />
-          </section>
+          <AnalysisSections doc={doc} rows={visibleRows(doc, display)} decision={decision} display={display.display} />
         </>
       ) : null}
 
