@@ -85,7 +85,8 @@ main(async () => {
   await recordAudit({ kind: "system", name: "command line" }, { action: "analysed", targetType: "run", targetId: String(snapshot.id), experimentId: exp.id, summary: `analysis #${snapshot.id} ${snapshot.status} (npm run analyze)` });
   await notifyAfterRun(snapshot); // webhooks of the experiment, retried before the command ends
   // never print the previous snapshot's numbers as if they were this run's
-  if (snapshot.status !== "succeeded") fail(`analysis failed (snapshot ${snapshot.id}): ${snapshot.error}`);
+  // one line, as every CLI failure: warehouse messages can span several (DuckDB's "LINE 11: …" context)
+  if (snapshot.status !== "succeeded") fail(`analysis failed (snapshot #${snapshot.number ?? snapshot.id}): ${(snapshot.error ?? "").replace(/\s*\n\s*/g, " ")}`);
   const doc = await loadResultsDocument(exp, undefined, undefined, phase);
   console.log(values.json ? JSON.stringify(doc, null, 2) : formatResultsTable(doc));
 });

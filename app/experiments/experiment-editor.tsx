@@ -6,13 +6,16 @@ import {
   ROLE_OPTIONS,
   SEGMENT_OPTIONS,
   STATUS_OPTIONS,
+  weightShares,
   type ExperimentFormValues,
   type FieldErrors,
 } from "@/lib/ui/experiment-form";
 import { DATES_HINT, MAX_DATE, MIN_DATE } from "@/lib/analysis/experiment-rules";
+import { formatPercent } from "@/lib/format";
 import { saveExperimentAction } from "./actions";
 import { AssignmentFields } from "./assignment-fields";
 import { assignmentFormValues, type AssignmentFormValues } from "@/lib/ui/assignment-form";
+import { ExposurePreviewPanel } from "./exposure-preview";
 
 export interface MetricChoice {
   key: string;
@@ -38,6 +41,7 @@ const FIELD_LABELS: Record<string, string> = {
   metrics: "Metrics",
   segments: "Segments",
   assignment: "Assignment",
+  plannedMde: "Planned effect",
 };
 
 function fieldId(path: string) {
@@ -166,6 +170,7 @@ export function ExperimentEditor({
   }
 
   const errorList = Object.entries(errors);
+  const shares = weightShares(values.variants.map((v) => v.weight));
   const metricErrors = Object.entries(errors).filter(([k]) => k.startsWith("metrics"));
   const base = mode === "edit" ? `/experiments/${encodeURIComponent(initial.id)}` : "/experiments";
 
@@ -288,7 +293,25 @@ export function ExperimentEditor({
               spellCheck={false}
             />
           </Field>
+          <Field path="plannedMde" label="Planned effect (%)" hint="The relative lift of the primary metric the test should detect; sizes “keep running”." errors={errors}>
+            <input
+              {...described("plannedMde", errors, true)}
+              name="plannedMde"
+              inputMode="decimal"
+              value={values.plannedMde}
+              onChange={(e) => set("plannedMde", e.target.value)}
+            />
+          </Field>
         </div>
+        <ExposurePreviewPanel
+          query={{
+            exposureTable: values.exposureSource.trim(),
+            experimentKey: (values.exposureKey.trim() || values.id.trim()),
+            startDate: values.startDate,
+            endDate: values.endDate,
+          }}
+          variants={values.variants.map((v) => v.key.trim())}
+        />
       </fieldset>
 
       <fieldset className="form-section" aria-describedby={errors.variants || errors.controlVariant ? "variants-errors" : undefined}>
@@ -298,13 +321,16 @@ export function ExperimentEditor({
           <FieldError path="controlVariant" errors={errors} />
         </div>
         <div className="table-wrap">
-          <table className="variant-table">
+          <table className="variant-table stack-form">
             <thead>
               <tr>
                 <th scope="col">Control</th>
                 <th scope="col">Key</th>
                 <th scope="col">Name</th>
                 <th scope="col">Weight</th>
+                <th scope="col" className="num">
+                  Share
+                </th>
                 <th scope="col">
                   <span className="sr-only">Remove</span>
                 </th>
@@ -313,7 +339,7 @@ export function ExperimentEditor({
             <tbody>
               {values.variants.map((v, i) => (
                 <tr key={i}>
-                  <td>
+                  <td data-label="Control">
                     <input
                       type="radio"
                       name="controlVariant"
@@ -325,7 +351,7 @@ export function ExperimentEditor({
                   {(["key", "name", "weight"] as const).map((k) => {
                     const path = `variants.${i}.${k}`;
                     return (
-                      <td key={k} className={errors[path] ? "invalid" : undefined}>
+                      <td key={k} className={errors[path] ? "invalid" : undefined} data-label={k === "key" ? "Key" : k === "name" ? "Name" : "Weight"}>
                         <input
                           {...described(path, errors)}
                           aria-label={`Variant ${i + 1} ${k}`}
@@ -338,6 +364,9 @@ export function ExperimentEditor({
                       </td>
                     );
                   })}
+                  <td className="num share" data-testid={`share-${i}`} data-label="Share">
+                    {shares[i] === null || shares[i] === undefined ? "—" : formatPercent(shares[i], 1)}
+                  </td>
                   <td>
                     <button
                       type="button"
@@ -364,6 +393,7 @@ export function ExperimentEditor({
         >
           Add variant
         </button>
+        <p className="muted small">Weights are relative: users are split in the shares shown (60 and 30 make 66.7% and 33.3%).</p>
       </fieldset>
 
       <AssignmentFields values={assignment} onChange={setAssignment} errors={errors} served={served} />

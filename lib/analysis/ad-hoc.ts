@@ -21,6 +21,7 @@ export async function analyzeAdHoc(exp: ExperimentWithParts, metrics: readonly s
     const run = await executePlan(prepared, wh, { variants: exp.variants.map((v) => ({ key: v.key, weight: v.weight })), control: exp.controlVariant });
     const summary = {
       id: null,
+      number: null,
       status: "succeeded",
       warehouse: wh.kind,
       startedAt: startedAt.toISOString(),

@@ -64,6 +64,7 @@ export async function executePlan(prepared: PreparedAnalysis, wh: Warehouse, opt
   const quantiles: QuantileResult[] = [];
   for (const q of planned.quantiles) quantiles.push(await run(q));
   const timeseries = planned.timeseries ? await run(planned.timeseries) : undefined;
+  const traffic = await run(planned.traffic);
   const stats = mergeResults({
     metrics: plan.metrics,
     variants: options.variants,
@@ -73,6 +74,7 @@ export async function executePlan(prepared: PreparedAnalysis, wh: Warehouse, opt
     aggregates,
     quantiles,
     timeseries,
+    traffic,
   });
   return { stats, rowCount, bytesProcessed: bytes };
 }

@@ -16,6 +16,8 @@ export interface ExperimentInput {
   controlVariant: string;
   windowDays?: number | null;
   segments?: string[];
+  /** relative lift the test is sized to detect on its primary metric (e.g. 0.05) */
+  plannedMde?: number;
   variants: { key: string; name: string; weight: number }[];
   metrics: { key: string; role: Role }[];
   /** how the SDK assigns (issue 13); absent: as it is (new experiments: everyone, by user id) */

@@ -10,10 +10,17 @@ import { DEFAULT_VIEW, toStatsRequest, type ViewOptions } from "./stats-request"
 import { findSlice, metricMeta, parseSufficientStats, type MetricMeta, type MetricType, type Slice, type SufficientStats } from "./sufficient-stats";
 import { timeSeriesFor, type TimeSeries } from "./timeseries";
 import { phaseLabelsFor, type PhaseChoice } from "./phases";
+import { healthOf, type Health } from "./health";
+import { segmentTables, type SegmentTable } from "./segment-results";
+
+/** The planned MDE of experiments stored before they had one. */
+export const DEFAULT_PLANNED_MDE = 0.05;
 
 export interface SnapshotSummary {
   /** null for an ad-hoc analysis that was not stored */
   id: number | null;
+  /** #1, #2, … within the experiment (null for an ad-hoc analysis) */
+  number: number | null;
   status: string;
   warehouse: string;
   startedAt: string;
@@ -31,6 +38,8 @@ export interface MetricResultView {
   role: Role;
   statistic: MetricType;
   unit: MetricUnit;
+  /** money metrics: ISO 4217 code */
+  currency: string | null;
   higherIsBetter: boolean;
   /** quantile metrics: the level, of per-user values or of rows */
   quantile?: MetricMeta["quantile"];
@@ -49,6 +58,9 @@ export interface ResultsDocument {
     endDate: string | null;
     controlVariant: string;
     variants: { key: string; name: string; weight: number }[];
+    /** relative lift the test is sized to detect on its primary metric */
+    plannedMde: number;
+    archivedAt: string | null;
   };
   snapshot: SnapshotSummary | null;
   /** the newest snapshot when it failed after the last good one */
@@ -64,6 +76,15 @@ export interface ResultsDocument {
   segment: string;
   /** cumulative lift over time, by day since exposure and by calendar day */
   timeseries: TimeSeries[];
+  /** traffic, SRM, multiple exposures, pre-exposure bias and the placebo A/A (null before an analysis) */
+  health: Health | null;
+  /** every segment dimension × metric, values side by side (empty when not asked for, see `detail`) */
+  segmentTables: SegmentTable[];
+}
+
+/** What to derive beyond the headline numbers: the list needs no time series or segment tables. */
+export interface DocumentOptions {
+  detail?: boolean;
 }
 
 export interface SegmentOption {
@@ -83,6 +104,7 @@ function segmentOption(s: Slice): SegmentOption {
 export function summarize(s: SnapshotRow): SnapshotSummary {
   return {
     id: s.id,
+    number: s.number ?? null,
     status: s.status,
     warehouse: s.warehouse,
     startedAt: s.startedAt.toISOString(),
@@ -95,7 +117,8 @@ export function summarize(s: SnapshotRow): SnapshotSummary {
   };
 }
 
-type ExperimentInfo = Pick<ExperimentWithParts, "id" | "name" | "hypothesis" | "owner" | "status" | "startDate" | "endDate" | "controlVariant" | "variants" | "metrics">;
+type ExperimentInfo = Pick<ExperimentWithParts, "id" | "name" | "hypothesis" | "owner" | "status" | "startDate" | "endDate" | "controlVariant" | "variants" | "metrics"> &
+  Partial<Pick<ExperimentWithParts, "plannedMde" | "archivedAt">>;
 
 /**
  * Every number of a view, derived from stored sufficient statistics (no warehouse query): the
@@ -107,7 +130,9 @@ export function resultsFromStats(
   summary: { snapshot: SnapshotSummary | null; lastFailure: SnapshotSummary | null },
   view: ViewOptions = DEFAULT_VIEW,
   segment = "all",
+  options: DocumentOptions = {},
 ): ResultsDocument {
+  const detail = options.detail ?? true;
   const names = new Map(exp.variants.map((v) => [v.key, v.name]));
   const roles = new Map(exp.metrics.map((m) => [m.metricKey, m.role as Role]));
   const slice = stats ? (findSlice(stats, segment) ?? stats.slices[0]) : undefined;
@@ -126,6 +151,8 @@ export function resultsFromStats(
       endDate: exp.endDate,
       controlVariant: control,
       variants: exp.variants.map((v) => ({ key: v.key, name: v.name, weight: v.weight })),
+      plannedMde: exp.plannedMde ?? DEFAULT_PLANNED_MDE,
+      archivedAt: exp.archivedAt?.toISOString() ?? null,
     },
     snapshot: summary.snapshot,
     lastFailure: summary.lastFailure,
@@ -142,6 +169,7 @@ export function resultsFromStats(
         role: roles.get(m.key) ?? "secondary",
         statistic: def?.type ?? m.type,
         unit: def?.unit ?? "count",
+        currency: def?.currency ?? null,
         higherIsBetter: def?.higherIsBetter ?? true,
         ...(def?.quantile ? { quantile: def.quantile } : {}),
         variants: m.variants.map((v) => ({ ...v, name: names.get(v.id) ?? v.id })),
@@ -150,7 +178,9 @@ export function resultsFromStats(
     warnings: answer?.warnings ?? [],
     segments: (stats?.slices ?? []).map(segmentOption),
     segment: slice?.id ?? "all",
-    timeseries: stats ? timeSeriesFor(stats, control, view) : [],
+    timeseries: stats && detail ? timeSeriesFor(stats, control, view) : [],
+    health: stats ? healthOf(stats, view) : null,
+    segmentTables: stats && detail ? segmentTables(stats, control, view) : [],
   };
 }
 
@@ -162,10 +192,17 @@ export function buildResultsDocument(
   view: ViewOptions = DEFAULT_VIEW,
   segment = "all",
   describe: (key: string) => MetricMeta | undefined = () => undefined,
+  options: DocumentOptions = {},
 ): ResultsDocument {
   const stats = good ? parseSufficientStats(good.sufficientStats, exp.controlVariant, describe) : null;
   const failedLater = newest && newest.status === "failed" && (!good || newest.id > good.id) ? newest : null;
-  return resultsFromStats(exp, stats, { snapshot: good ? summarize(good) : null, lastFailure: failedLater ? summarize(failedLater) : null }, view, segment);
+  return resultsFromStats(exp, stats, { snapshot: good ? summarize(good) : null, lastFailure: failedLater ? summarize(failedLater) : null }, view, segment, options);
+}
+
+/** One stored snapshot's full results (a past one, viewed at /experiments/<id>/snapshots/<n>). */
+export async function loadSnapshotDocument(exp: ExperimentWithParts, snapshot: SnapshotRow, view?: ViewOptions, segment?: string): Promise<ResultsDocument> {
+  const describe = await metricDescriber();
+  return buildResultsDocument(exp, snapshot.status === "succeeded" ? snapshot : null, snapshot, view, segment, describe);
 }
 
 /** Names metrics of snapshots stored before they kept their definitions, from the current catalog. */

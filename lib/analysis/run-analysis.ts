@@ -4,14 +4,31 @@ import { openWarehouse, type Warehouse } from "@/lib/warehouse";
 import { warehouseKind } from "@/lib/warehouse/config";
 import { inAnalysisSlot } from "./analysis-queue";
 import { executePlan, prepareAnalysis } from "./execute-plan";
+import type { AnalysisPlan } from "./analysis-plan";
 import { planFor, type PlanOptions } from "./plan";
 import { phasesOf, type PhaseChoice } from "./phases";
 import { cancelMessage, runControl } from "./run-control";
-import { claimRun, finishRun, markRunning, markStatement, startHeartbeat, type RunOutcome } from "./runs";
+import { claimRun, finishRun, markRunning, markStatement, nextSnapshotNumber, startHeartbeat, type RunOutcome } from "./runs";
 import { storedError, storedSql } from "./snapshot-limits";
 import { getExperiment, type SnapshotRow } from "./store";
 
 export { AnalysisInProgressError } from "./runs";
+
+/**
+ * The analysis found nobody: a failed snapshot, never an empty "success". Usually a wrong exposure
+ * key, dates before the logging started, or variant keys that differ from the logged ones.
+ */
+export class NoExposuresError extends Error {
+  constructor(plan: Pick<AnalysisPlan, "exposureTable" | "experimentKey" | "startDate" | "endDate" | "variants">, excludedUsers: number) {
+    const several = excludedUsers > 0 ? ` (${excludedUsers} users were seen in several variants and left out)` : "";
+    super(
+      `no exposed users: the exposure table "${plan.exposureTable}" has no users with experiment_id "${plan.experimentKey}" ` +
+        `and variant ${plan.variants.map((v) => `"${v}"`).join(" or ")} between ${plan.startDate} and ${plan.endDate}${several}. ` +
+        `Check the exposure key, the dates and the variant keys (the experiment form shows what the warehouse holds).`,
+    );
+    this.name = "NoExposuresError";
+  }
+}
 
 export class ExperimentNotFoundError extends Error {
   constructor(id: string) {
@@ -34,9 +51,9 @@ export interface RunOptions extends Pick<PlanOptions, "metrics" | "phase"> {
 }
 
 export async function runAnalysis(experimentId: string, warehouse?: Warehouse, options: RunOptions = {}): Promise<SnapshotRow> {
-  const exp = await getExperiment(experimentId);
+  const [exp, number] = await Promise.all([getExperiment(experimentId), nextSnapshotNumber(experimentId)]);
   if (!exp) throw new ExperimentNotFoundError(experimentId);
-  const snapshot = await claimRun(experimentId, warehouse?.kind ?? warehouseKind(), options.requestedBy ?? null, phaseLabel(exp, options.phase));
+  const snapshot = await claimRun(experimentId, warehouse?.kind ?? warehouseKind(), options.requestedBy ?? null, phaseLabel(exp, options.phase), number);
   return runClaimed(exp, snapshot, warehouse, options);
 }
 
@@ -116,6 +133,8 @@ async function execute(exp: Experiment, snapshot: SnapshotRow, signal: AbortSign
       signal,
       onStep: (step) => markStatement(snapshot.id, step),
     });
+    const exposed = Object.values(stats.slices[0]?.users ?? {}).reduce((a, n) => a + n, 0);
+    if (exposed === 0) throw new NoExposuresError(plan, stats.excludedUsers);
     outcome = {
       status: "succeeded",
       sql: storedSql(sql),

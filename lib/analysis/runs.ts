@@ -70,13 +70,30 @@ async function markInterrupted(run: SnapshotRow): Promise<void> {
   });
 }
 
-/** Inserts a queued run owned by this process, or throws AnalysisInProgressError. */
-export async function claimRun(experimentId: string, warehouse: string, requestedBy: string | null = null, phase: string | null = null): Promise<SnapshotRow> {
+/** The next per-experiment snapshot number (#1, #2, …); the unique (experimentId, number) index settles races. */
+export async function nextSnapshotNumber(experimentId: string): Promise<number> {
+  const last = await prisma.snapshot.aggregate({ where: { experimentId }, _max: { number: true } });
+  return (last._max.number ?? 0) + 1;
+}
+
+/**
+ * Inserts a queued run owned by this process, or throws AnalysisInProgressError. Two claims that
+ * took the same number collide on the unique index like two active runs do, and are told apart the same way.
+ */
+export async function claimRun(
+  experimentId: string,
+  warehouse: string,
+  requestedBy: string | null = null,
+  phase: string | null = null,
+  number?: number,
+): Promise<SnapshotRow> {
   for (let attempt = 1; ; attempt++) {
     try {
       const run = await prisma.snapshot.create({
         data: {
           experimentId,
+          // a number read beforehand (beside the experiment, no extra round trip) on the first try
+          number: attempt === 1 && number !== undefined ? number : await nextSnapshotNumber(experimentId),
           activeExperimentId: experimentId,
           status: "queued",
           warehouse,

@@ -4,6 +4,7 @@ import { prisma } from "@/lib/db";
 import { InvalidExperimentError, storedExperimentProblems } from "./experiment-rules";
 import type { ExperimentInput } from "./experiments";
 import { phaseToRow, planPhaseChange, type PhaseChange } from "./phases";
+import type { DecisionInput } from "./team-decisions";
 
 const withParts = {
   variants: { orderBy: { position: "asc" as const } },
@@ -11,8 +12,9 @@ const withParts = {
   phases: { orderBy: { number: "asc" as const } },
 };
 
+/** Every experiment (archived ones too: the list filters), newest start first. */
 export async function listExperiments() {
-  return prisma.experiment.findMany({ include: withParts, orderBy: { startDate: "desc" } });
+  return prisma.experiment.findMany({ include: withParts, orderBy: [{ startDate: "desc" }, { id: "asc" }] });
 }
 
 export async function getExperiment(id: string) {
@@ -46,6 +48,7 @@ export async function saveExperiment(input: ExperimentInput, today = new Date().
     segments: JSON.stringify(input.segments ?? []),
     ...(input.refreshHours !== undefined ? { refreshHours: input.refreshHours } : {}),
     ...(input.dataSource !== undefined ? { dataSource: input.dataSource } : {}),
+    ...(input.plannedMde !== undefined ? { plannedMde: input.plannedMde } : {}),
   };
   await prisma.$transaction([
     prisma.experiment.upsert({ where: { id: input.id }, create: { id: input.id, ...fields }, update: fields }),
@@ -106,4 +109,58 @@ export async function snapshotHistory(experimentId: string, take = 20): Promise<
 /** One snapshot of one experiment (null when the id is not that experiment's). */
 export async function getSnapshot(experimentId: string, id: number): Promise<SnapshotRow | null> {
   return prisma.snapshot.findFirst({ where: { id, experimentId } });
+}
+
+/** A snapshot by its number within the experiment (#1, #2, …). */
+export async function getSnapshotByNumber(experimentId: string, number: number): Promise<SnapshotRow | null> {
+  return prisma.snapshot.findUnique({ where: { experimentId_number: { experimentId, number } } });
+}
+
+export async function countSnapshots(experimentId: string): Promise<number> {
+  return prisma.snapshot.count({ where: { experimentId } });
+}
+
+/** Archives (or restores) an experiment: nothing is deleted; the list leaves archived ones out unless asked. */
+export async function setArchived(id: string, archived: boolean): Promise<void> {
+  await prisma.experiment.update({ where: { id }, data: { archivedAt: archived ? new Date() : null } });
+}
+
+/** The experiment cannot be deleted while an analysis of it is queued or running. */
+export class ExperimentBusyError extends Error {
+  constructor(id: string) {
+    super(`an analysis of "${id}" is running; delete the experiment once it has finished`);
+    this.name = "ExperimentBusyError";
+  }
+}
+
+/** Deletes an experiment with its variants, metrics, snapshots and decisions (one cascade); returns the snapshots removed. */
+export async function deleteExperiment(id: string): Promise<number> {
+  return prisma.$transaction(async (tx) => {
+    const active = await tx.snapshot.findUnique({ where: { activeExperimentId: id } });
+    if (active) throw new ExperimentBusyError(id);
+    const snapshots = await tx.snapshot.count({ where: { experimentId: id } });
+    await tx.experiment.delete({ where: { id } });
+    return snapshots;
+  });
+}
+
+export { DECISIONS, type DecisionInput, type TeamDecision } from "./team-decisions";
+
+export type DecisionRow = NonNullable<Awaited<ReturnType<typeof prisma.experimentDecision.findFirst>>>;
+
+export async function recordDecision(experimentId: string, input: DecisionInput): Promise<DecisionRow> {
+  return prisma.experimentDecision.create({ data: { experimentId, ...input } });
+}
+
+/** An experiment's recorded decisions, newest first. */
+export async function decisionsOf(experimentId: string, take = 20): Promise<DecisionRow[]> {
+  return prisma.experimentDecision.findMany({ where: { experimentId }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take });
+}
+
+/** The newest recorded decision of each experiment. */
+export async function latestDecisions(): Promise<Map<string, DecisionRow>> {
+  const rows = await prisma.experimentDecision.findMany({ orderBy: [{ createdAt: "desc" }, { id: "desc" }] });
+  const out = new Map<string, DecisionRow>();
+  for (const r of rows) if (!out.has(r.experimentId)) out.set(r.experimentId, r);
+  return out;
 }

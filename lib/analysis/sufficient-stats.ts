@@ -1,9 +1,10 @@
 import type { MetricDefinition, MetricUnit } from "@/lib/metrics/define";
 import { OTHER_SEGMENT, sliceId, type SegmentDimension } from "./segments";
-import type { AggregatesResult, CellMetric } from "./statements/aggregates";
+import type { AggregateCell, AggregatesResult, CellMetric } from "./statements/aggregates";
 import type { QuantileResult } from "./statements/quantile";
 import { BRACKET_Z } from "./statements/quantile";
 import type { TimeSeriesStats } from "./statements/timeseries";
+import type { TrafficStats } from "./statements/traffic";
 import { addMean, addRatio, emptyMean, emptyQuantile, emptyRatio, type MeanSums, type QuantileSummary, type RatioSums } from "./sums";
 
 /**
@@ -23,6 +24,8 @@ export interface SufficientStats {
   slices: Slice[];
   /** cumulative statistics per day for declarative metrics (by exposure day and calendar day) */
   timeseries?: TimeSeriesStats[];
+  /** users first exposed per calendar day and variant (snapshots since the health checks) */
+  traffic?: TrafficStats;
 }
 
 export type MetricType = "mean" | "proportion" | "ratio" | "quantile";
@@ -33,6 +36,8 @@ export interface MetricMeta {
   description: string;
   type: MetricType;
   unit: MetricUnit;
+  /** money metrics: ISO 4217 code */
+  currency?: string;
   higherIsBetter: boolean;
   /** quantile metrics: the level, and whether of per-user values or of rows */
   quantile?: { level: number; of: "user" | "event" };
@@ -52,6 +57,20 @@ export interface Slice {
   /** users per variant key */
   users: Record<string, number>;
   metrics: SliceMetric[];
+  /** the control's users split in two by a hash of the user id (absent on older snapshots) */
+  placebo?: PlaceboSplit;
+}
+
+export const PLACEBO_HALVES = ["a", "b"] as const;
+export type PlaceboHalf = (typeof PLACEBO_HALVES)[number];
+
+/**
+ * The placebo A/A of one slice: the control group's two hash halves, analysed like an experiment
+ * with variants "a" and "b". Means, proportions and ratios only (quantiles do not add up).
+ */
+export interface PlaceboSplit {
+  users: Record<PlaceboHalf, number>;
+  metrics: SliceMetric[];
 }
 
 export function metricType(m: MetricDefinition): MetricType {
@@ -67,6 +86,7 @@ export function metricMeta(m: MetricDefinition): MetricMeta {
     unit: m.unit ?? (m.kind === "events" && m.aggregate === "days" ? "days" : "count"),
     higherIsBetter: m.higherIsBetter ?? true,
   };
+  if (m.currency) meta.currency = m.currency;
   if (m.kind === "events" && m.statistic === "quantile") meta.quantile = { level: m.quantile ?? 0.5, of: m.level ?? "user" };
   if (m.kind === "ratio") meta.ratio = { numerator: m.numerator, denominator: m.denominator };
   return meta;
@@ -93,6 +113,7 @@ const strip = <T extends { type: string }>(c: T): Omit<T, "type"> => {
 
 export interface MergeInput {
   metrics: readonly MetricDefinition[];
+  traffic?: TrafficStats;
   variants: { key: string; weight: number }[];
   control: string;
   segments: readonly SegmentDimension[];
@@ -108,27 +129,53 @@ export interface MergeInput {
  * in the slice they were computed for. Variants with no users get zeros (or empty quantiles).
  */
 export function mergeResults(input: MergeInput): SufficientStats {
-  const grouped = new Map<string, { dimension: SegmentDimension | "all"; value: string; users: Map<string, number>; metrics: Map<string, Map<string, CellMetric>> }>();
-  grouped.set("all", { dimension: "all", value: "all", users: new Map(), metrics: new Map() });
+  type Sums = { users: Map<string, number>; metrics: Map<string, Map<string, CellMetric>> };
+  const emptySums = (): Sums => ({ users: new Map(), metrics: new Map() });
+  const add = (into: Sums, group: string, cell: AggregateCell) => {
+    into.users.set(group, (into.users.get(group) ?? 0) + cell.users);
+    for (const [key, stats] of Object.entries(cell.metrics)) {
+      const perGroup = into.metrics.get(key) ?? new Map<string, CellMetric>();
+      perGroup.set(group, addCellMetric(perGroup.get(group), stats));
+      into.metrics.set(key, perGroup);
+    }
+  };
+  const grouped = new Map<string, { dimension: SegmentDimension | "all"; value: string } & Sums & { placebo: Sums }>();
+  grouped.set("all", { dimension: "all", value: "all", ...emptySums(), placebo: emptySums() });
   for (const cell of input.aggregates.cells) {
     for (const { dimension, value } of slicesOf(cell.segments, input.segments)) {
       const id = sliceId(dimension, value);
-      const slice = grouped.get(id) ?? { dimension, value, users: new Map(), metrics: new Map() };
-      slice.users.set(cell.variant, (slice.users.get(cell.variant) ?? 0) + cell.users);
-      for (const [key, stats] of Object.entries(cell.metrics)) {
-        const perVariant = slice.metrics.get(key) ?? new Map<string, CellMetric>();
-        perVariant.set(cell.variant, addCellMetric(perVariant.get(cell.variant), stats));
-        slice.metrics.set(key, perVariant);
-      }
+      const slice = grouped.get(id) ?? { dimension, value, ...emptySums(), placebo: emptySums() };
+      add(slice, cell.variant, cell);
+      if (cell.variant === input.control) add(slice.placebo, PLACEBO_HALVES[cell.half], cell);
       grouped.set(id, slice);
     }
   }
   const quantiles = new Map(input.quantiles.map((q) => [q.metric, q]));
+  /** Each aggregated metric's sums per group (variant or placebo half), zeros where a group had no users. */
+  const summed = (m: MetricDefinition, sums: Sums, groups: readonly string[]): SliceMetric => {
+    const type = metricType(m);
+    const perGroup = <T>(make: (group: string) => T) => Object.fromEntries(groups.map((g) => [g, make(g)]));
+    const cells = sums.metrics.get(m.key);
+    if (type === "ratio") return { key: m.key, type, data: perGroup((g) => { const c = cells?.get(g); return c && c.type === "ratio" ? strip(c) : emptyRatio(); }) };
+    if (type === "quantile") throw new Error(`quantile metric ${m.key} has no sums`);
+    return {
+      key: m.key,
+      type,
+      data: perGroup((g) => {
+        const c = cells?.get(g);
+        return c && c.type !== "ratio" ? strip(c) : emptyMean(input.covariates);
+      }),
+    };
+  };
   const slices: Slice[] = [...grouped].map(([id, s]) => ({
     id,
     dimension: s.dimension,
     value: s.value,
     users: Object.fromEntries(input.variants.map((v) => [v.key, s.users.get(v.key) ?? 0])),
+    placebo: {
+      users: { a: s.placebo.users.get("a") ?? 0, b: s.placebo.users.get("b") ?? 0 },
+      metrics: input.metrics.filter((m) => metricType(m) !== "quantile").map((m) => summed(m, s.placebo, PLACEBO_HALVES)),
+    },
     metrics: input.metrics.map((m): SliceMetric => {
       const type = metricType(m);
       const perVariant = <T>(make: (variant: string) => T) => Object.fromEntries(input.variants.map((v) => [v.key, make(v.key)]));
@@ -137,16 +184,7 @@ export function mergeResults(input: MergeInput): SufficientStats {
         const level = m.kind === "events" ? (m.quantile ?? 0.5) : 0.5;
         return { key: m.key, type, data: perVariant((v) => found[v] ?? emptyQuantile(level, BRACKET_Z)) };
       }
-      const cells = s.metrics.get(m.key);
-      if (type === "ratio") return { key: m.key, type, data: perVariant((v) => { const c = cells?.get(v); return c && c.type === "ratio" ? strip(c) : emptyRatio(); }) };
-      return {
-        key: m.key,
-        type,
-        data: perVariant((v) => {
-          const c = cells?.get(v);
-          return c && c.type !== "ratio" ? strip(c) : emptyMean(input.covariates);
-        }),
-      };
+      return summed(m, s, input.variants.map((v) => v.key));
     }),
   }));
   // the whole population first, then by dimension (plan order), larger slices first, "other" last
@@ -161,6 +199,7 @@ export function mergeResults(input: MergeInput): SufficientStats {
     metrics: input.metrics.map(metricMeta),
     slices,
     ...(input.timeseries ? { timeseries: input.timeseries } : {}),
+    ...(input.traffic ? { traffic: input.traffic } : {}),
   };
 }
 

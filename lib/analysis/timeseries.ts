@@ -1,7 +1,7 @@
 import { addDays, format, parseISO } from "date-fns";
 import { analyze, type MetricInput } from "@/lib/stats";
 import type { TimeSeriesMode } from "./statements/timeseries";
-import type { ViewOptions } from "./stats-request";
+import { engineOptions, type ViewOptions } from "./stats-request";
 import type { SufficientStats } from "./sufficient-stats";
 
 /** Shown on the page: the cumulative relative lift of each treatment, per day. */
@@ -35,9 +35,10 @@ export function timeSeriesFor(stats: SufficientStats, control: string, view: Vie
           }),
         ),
       }));
+      const { alpha, sequential } = engineOptions(view);
       const answer = analyze({
-        alpha: view.alpha,
-        sequential: view.sequential,
+        alpha,
+        sequential,
         control,
         variants: stats.variants.map((v) => ({ id: v.key, weight: v.weight, users: users(v.key) })),
         metrics,

@@ -12,6 +12,8 @@ export const AUDIT_ACTIONS = [
   "analysed",
   "cancelled",
   "decided",
+  "archived",
+  "restored",
   "deleted",
   "role-changed",
   "password-reset",

@@ -94,6 +94,8 @@ export async function cancelAnalysis(runId: number, actor: Actor): Promise<Cance
 export interface RunStatus {
   id: number;
   experimentId: string;
+  /** #n within the experiment (the URL of its results: /experiments/<id>/snapshots/<n>) */
+  snapshotNumber: number | null;
   status: "queued" | "running" | "succeeded" | "failed" | "cancelled";
   /** the statement the warehouse is running (while running) */
   statement: string | null;
@@ -115,6 +117,7 @@ export function runStatus(run: SnapshotRow, now = Date.now()): RunStatus {
   return {
     id: run.id,
     experimentId: run.experimentId,
+    snapshotNumber: run.number,
     status,
     statement: status === "running" ? run.currentStatement : null,
     elapsedMs: Math.max(0, finished !== null ? (run.durationMs ?? finished - since) : now - (status === "queued" ? run.startedAt.getTime() : since)),

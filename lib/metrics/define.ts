@@ -74,6 +74,8 @@ export interface MetricBase {
   name: string;
   description?: string;
   unit?: MetricUnit;
+  /** money metrics (unit "currency"): the ISO 4217 code of their amounts, e.g. "USD" */
+  currency?: string;
   /** false for metrics where a decrease is good (e.g. errors) */
   higherIsBetter?: boolean;
 }

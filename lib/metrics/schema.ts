@@ -38,6 +38,7 @@ const base = {
   name: z.string({ error: "must be a string" }).trim().min(1, "must not be empty").max(120, "at most 120 characters"),
   description: z.string({ error: "must be a string" }).optional(),
   unit: z.enum(["count", "currency", "days", "percent"], { error: 'must be "count", "currency", "days" or "percent"' }).optional(),
+  currency: z.string({ error: "must be a string" }).regex(/^[A-Z]{3}$/, 'must be an ISO 4217 currency code, e.g. "USD"').optional(),
   higherIsBetter: z.boolean({ error: "must be true or false" }).optional(),
 };
 
@@ -99,6 +100,7 @@ function checkCap(c: z.infer<typeof cap> | undefined, path: (string | number)[],
 /** Rules across fields of one definition. */
 function crossFieldIssues(d: z.infer<typeof definition>): Issue[] {
   const issues: Issue[] = [];
+  if (d.kind !== "source" && d.currency !== undefined && d.unit !== "currency") issues.push({ path: ["currency"], message: 'applies to money metrics only: add unit: "currency"' });
   if (d.kind === "ratio" && d.numerator === d.key) issues.push({ path: ["numerator"], message: "a ratio cannot use itself" });
   if (d.kind === "ratio" && d.denominator === d.key) issues.push({ path: ["denominator"], message: "a ratio cannot use itself" });
   if (d.kind === "sql" || d.kind === "events") {

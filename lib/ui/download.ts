@@ -1,5 +1,5 @@
 // Browser side of the exports: serialise a live chart, rasterise it, hand files to the user.
-import { composeStandaloneSvg, type LegendItem } from "./export";
+import { composeStandaloneSvg, standaloneReport, type LegendItem } from "./export";
 
 /** The chart's <svg> as a standalone SVG document with title and legend, sized in CSS pixels. */
 export function standaloneSvgFrom(
@@ -61,4 +61,30 @@ export function downloadText(text: string, filename: string, type: string): void
   // CSV gets a BOM so spreadsheet apps read UTF-8 (metric names may hold non-ASCII)
   const body = type.startsWith("text/csv") ? "\uFEFF" + text : text;
   downloadBlob(new Blob([body], { type }), filename);
+}
+
+/**
+ * The report page (server-rendered from the dashboard's own components) as one self-contained
+ * HTML file: the page is fetched, its stylesheets fetched and inlined, its scripts left out.
+ */
+export async function fetchStandaloneReport(reportPath: string): Promise<string> {
+  const reportUrl = new URL(reportPath, window.location.href).href;
+  const res = await fetch(reportUrl, { headers: { accept: "text/html" } });
+  if (!res.ok) throw new Error(`the report page answered ${res.status}`);
+  const html = await res.text();
+  const page = new DOMParser().parseFromString(html, "text/html");
+  const hrefs = [...page.querySelectorAll<HTMLLinkElement>('link[rel="stylesheet"]')].map((l) => new URL(l.getAttribute("href") ?? "", reportUrl).href);
+  const css = await Promise.all(
+    hrefs.map(async (href) => {
+      const r = await fetch(href);
+      if (!r.ok) throw new Error(`a stylesheet of the report answered ${r.status}`);
+      return r.text();
+    }),
+  );
+  return standaloneReport({
+    html,
+    css,
+    generatedAt: new Date().toISOString().slice(0, 16).replace("T", " ") + " UTC",
+    url: reportUrl,
+  });
 }

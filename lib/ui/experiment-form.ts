@@ -26,6 +26,8 @@ export interface ExperimentFormValues {
   variants: { key: string; name: string; weight: string }[];
   metrics: { key: string; role: string }[];
   segments: string[];
+  /** the relative effect the test is sized for, in percent ("5" = ±5%) */
+  plannedMde: string;
 }
 
 /** Field path ("name", "variants.1.weight") → message. */
@@ -83,6 +85,10 @@ export function experimentFormSchema(metricKeys: readonly string[]) {
       .min(1, "Choose at least one metric")
       .max(40, "At most 40 metrics"),
     segments: z.array(z.enum(SEGMENT_DIMENSIONS, { message: "Unknown segment" })),
+    plannedMde: trimmed
+      .min(1, "Give the effect the test should detect, in percent (e.g. 5)")
+      .transform(Number)
+      .pipe(z.number({ message: "A number of percent, e.g. 5" }).gt(0, "More than 0%").max(1000, "At most 1000%")),
   });
 }
 
@@ -150,8 +156,17 @@ export function validateExperimentForm(values: unknown, metricKeys: readonly str
       segments: [...new Set(v.segments)],
       variants: v.variants,
       metrics: v.metrics.map((m) => ({ key: m.key, role: m.role })),
+      plannedMde: Math.round(v.plannedMde * 1e6) / 1e8,
     },
   };
+}
+
+/** The share of users each weight will get, as percentages (60 and 30 → 66.7% and 33.3%); null where a weight is not a positive number. */
+export function weightShares(weights: readonly string[]): (number | null)[] {
+  const nums = weights.map((w) => (w.trim() === "" ? NaN : Number(w)));
+  const ok = nums.every((n) => Number.isFinite(n) && n > 0);
+  const total = ok ? nums.reduce((a, n) => a + n, 0) : 0;
+  return nums.map((n) => (ok && total > 0 ? n / total : null));
 }
 
 export function emptyFormValues(today: string): ExperimentFormValues {
@@ -173,6 +188,7 @@ export function emptyFormValues(today: string): ExperimentFormValues {
     ],
     metrics: [],
     segments: [...SEGMENT_DIMENSIONS],
+    plannedMde: "5",
   };
 }
 
@@ -192,5 +208,6 @@ export function formValuesFrom(exp: ExperimentWithParts): ExperimentFormValues {
     variants: exp.variants.map((v) => ({ key: v.key, name: v.name, weight: String(v.weight) })),
     metrics: exp.metrics.map((m) => ({ key: m.metricKey, role: m.role })),
     segments: parseSegments(exp.segments),
+    plannedMde: String(Math.round(exp.plannedMde * 1e8) / 1e6),
   };
 }

@@ -1,26 +1,10 @@
 // Export formats of the dashboard: standalone SVG (chart + title + legend), CSV rows and the
-// self-contained HTML report. Pure string building (no DOM), so it is unit-tested in Node; the
-// browser side (serialising the live chart, canvas → PNG, the download) is in ./download.ts.
+// self-contained HTML report (the server-rendered report page, its styles inlined). Pure string
+// building (no DOM), so it is unit-tested in Node; the browser side (serialising the live chart,
+// canvas → PNG, fetching the report page, the download) is in ./download.ts.
 import Papa from "papaparse";
-import type { ResultsDocument } from "@/lib/analysis/results-document";
-import {
-  formatBytes,
-  formatDuration,
-  formatInteger,
-  formatLift,
-  formatMean,
-  formatPercent,
-  formatPValue,
-} from "@/lib/format";
-import {
-  CORRECTION_LABELS,
-  levelPercent,
-  pValueHeader,
-  ROLE_ORDER,
-  shownPValue,
-  type ResultRow,
-  type TimeseriesPoint,
-} from "./results-view";
+import { formatBytes } from "@/lib/format";
+import type { ResultRow, TimeseriesPoint } from "./results-view";
 
 export interface LegendItem {
   label: string;
@@ -176,6 +160,8 @@ export const RESULTS_CSV_FIELDS = [
   "sequential",
   "cuped",
   "verdict",
+  "unit",
+  "currency",
 ] as const;
 
 /** One line per metric × treatment variant (control numbers on every line). */
@@ -209,6 +195,8 @@ export function resultsCsv(rows: ResultRow[], ctx: CsvContext): string {
       ctx.sequential ? 1 : 0,
       r.cuped && ctx.cuped ? 1 : 0,
       r.verdict,
+      r.unit,
+      r.currency ?? "",
     ]),
   }, CSV_OPTIONS);
 }
@@ -263,149 +251,33 @@ export function bytesText(bytes: number | null | undefined): string {
   return typeof bytes === "number" && Number.isFinite(bytes) ? `${formatBytes(bytes)} scanned` : "bytes scanned not reported";
 }
 
-export interface ReportInput {
-  doc: ResultsDocument;
-  rows: ResultRow[];
-  mode: "frequentist" | "bayesian";
-  segmentLabel: string;
-  charts: { title: string; svg: string }[];
+export interface StandaloneReportInput {
+  /** the report page as the server rendered it (the same components as the dashboard) */
+  html: string;
+  /** the text of every stylesheet the page links */
+  css: string[];
   generatedAt: string;
   url?: string;
 }
 
-function table(headers: string[], body: string[][], numeric: boolean[] = []): string {
-  const th = headers.map((h, i) => `<th${numeric[i] ? ' class="num"' : ""}>${escapeHtml(h)}</th>`).join("");
-  const tr = body
-    .map((cells) => `<tr>${cells.map((c, i) => `<td${numeric[i] ? ' class="num"' : ""}>${escapeHtml(c)}</td>`).join("")}</tr>`)
-    .join("\n");
-  return `<div class="table-wrap"><table><thead><tr>${th}</tr></thead><tbody>\n${tr}\n</tbody></table></div>`;
-}
-
-/** A self-contained HTML file: facts, banners, every chart as inline SVG and every table. */
-export function buildReportHtml(input: ReportInput): string {
-  const { doc, rows } = input;
-  const e = doc.experiment;
-  const level = levelPercent(doc.view.alpha);
-  const viewText = [
-    `${level}% intervals`,
-    `correction: ${CORRECTION_LABELS[doc.view.correction] ?? doc.view.correction}`,
-    `sequential: ${doc.view.sequential ? "on" : "off"}`,
-    `CUPED: ${doc.view.cuped ? "on" : "off"}`,
-    `${input.mode} display`,
-    `segment: ${input.segmentLabel}`,
-  ].join(" · ");
-  const totalWeight = e.variants.reduce((a, v) => a + v.weight, 0);
-  const facts: [string, string][] = [
-    ["Experiment id", e.id],
-    ["Status", e.status],
-    ["Owner", e.owner || "—"],
-    ["Dates", `${e.startDate} → ${e.endDate ?? "ongoing"}`],
-    ["Users", formatInteger(doc.users.reduce((a, u) => a + u.users, 0))],
-    ["Excluded users (seen in several variants)", formatInteger(doc.excludedUsers)],
-    [
-      "Analysis",
-      doc.snapshot
-        ? `snapshot #${doc.snapshot.id}, ${utcMinute(doc.snapshot.finishedAt ?? doc.snapshot.startedAt)}, ${formatDuration(doc.snapshot.durationMs)}, ${bytesText(doc.snapshot.bytesProcessed)} (${doc.snapshot.warehouse})`
-        : "never",
-    ],
-    ["View", viewText],
-  ];
-  const banners: string[] = [];
-  if (doc.srm?.mismatch) {
-    banners.push(
-      `<div class="banner"><strong>Sample ratio mismatch</strong> (χ² p = ${escapeHtml(formatPValue(doc.srm.pValue))}): the users per variant differ from the planned split more than chance allows; the results may be biased.</div>`,
-    );
-  }
-  const failing = rows.filter((r) => r.role === "guardrail" && r.verdict === "lose");
-  if (failing.length > 0) {
-    banners.push(
-      `<div class="banner loud"><strong>⚠ Guardrail failing:</strong> ${escapeHtml(failing.map((r) => `${r.metricName} (${r.variantName})`).join(", "))}</div>`,
-    );
-  }
-  if (doc.lastFailure) {
-    banners.push(
-      `<div class="banner loud"><strong>The latest analysis failed</strong>; these are the last successful results.<pre>${escapeHtml(doc.lastFailure.error ?? "")}</pre></div>`,
-    );
-  }
-  const usersTable = table(
-    ["Variant", "Planned share", "Users"],
-    doc.users.map((u) => {
-      const w = e.variants.find((v) => v.key === u.variant)?.weight ?? 0;
-      return [
-        `${u.name}${u.variant === e.controlVariant ? " (control)" : ""}`,
-        totalWeight > 0 ? formatPercent(w / totalWeight, 1) : "—",
-        formatInteger(u.users),
-      ];
-    }),
-    [false, true, true],
-  );
-  const resultHeaders = [
-    "Metric",
-    "Variant",
-    "Control mean",
-    "Variant mean",
-    `Relative lift [${level}% CI]`,
-    `Absolute lift [${level}% CI]`,
-    pValueHeader(doc.view.correction),
-    "Chance to win",
-    "Verdict",
-  ];
-  const sections = ROLE_ORDER.map(({ role, title }) => {
-    const list = rows.filter((r) => r.role === role);
-    if (list.length === 0) return "";
-    return `<h2>${escapeHtml(title)}</h2>\n${table(
-      resultHeaders,
-      list.map((r) => [
-        r.metricName,
-        r.variantName,
-        formatMean(r.controlMean, r.statistic, r.unit),
-        formatMean(r.variantMean, r.statistic, r.unit),
-        formatLift(r.relative.estimate, r.relative.ciLow, r.relative.ciHigh, true),
-        formatLift(r.absolute.estimate, r.absolute.ciLow, r.absolute.ciHigh, false),
-        formatPValue(shownPValue(r, doc.view.correction)),
-        formatPercent(r.chanceToWin, 1),
-        r.role === "guardrail" && r.verdict === "lose" ? "LOSE (guardrail)" : r.verdict,
-      ]),
-      [false, false, true, true, true, true, true, true, false],
-    )}`;
-  }).join("\n");
-  const charts = input.charts
-    // the SVG carries its own title and legend
-    .map((c) => `<figure aria-label="${escapeHtml(c.title)}">\n${c.svg.replace(/^\s*<\?xml[^>]*>\s*/, "")}\n</figure>`)
-    .join("\n");
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(e.name)} · experiment report</title>
-<style>
-body { font-family: ${FONT}; color: #1b1f24; margin: 24px auto; max-width: 1240px; padding: 0 16px; line-height: 1.45; }
-h1 { font-size: 1.6rem; margin: 0 0 4px; } h2 { font-size: 1.2rem; margin: 28px 0 8px; }
-.muted { color: #59636e; } .hypothesis { font-style: italic; }
-dl { display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px; } dt { color: #59636e; } dd { margin: 0; font-weight: 600; }
-table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; margin-bottom: 12px; }
-th, td { text-align: left; padding: 6px 10px; border-bottom: 1px solid #d8dee4; } th { background: #f6f8fa; }
-.num { text-align: right; white-space: nowrap; }
-.banner { border: 1px solid #e69f00; background: #fff4e5; padding: 10px 14px; border-radius: 6px; margin: 12px 0; }
-.banner.loud { border: 2px solid #d55e00; background: #fdebe0; }
-figure { margin: 16px 0; overflow-x: auto; } .table-wrap { overflow-x: auto; }
-figure > svg { max-width: 100%; height: auto; }
-</style>
-</head>
-<body>
-<h1>${escapeHtml(e.name)}</h1>
-${e.hypothesis ? `<p class="hypothesis">${escapeHtml(e.hypothesis)}</p>` : ""}
-<dl>${facts.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join("")}</dl>
-${banners.join("\n")}
-<h2>Users per variant</h2>
-${usersTable}
-${charts}
-${sections}
-<p class="muted">Generated ${escapeHtml(input.generatedAt)}${input.url ? ` from <a href="${escapeHtml(input.url)}">${escapeHtml(input.url)}</a>` : ""}. Numbers are recomputed from the snapshot's stored sufficient statistics.</p>
-</body>
-</html>
-`;
+/**
+ * The server-rendered report page as one self-contained file: scripts and links to the app's
+ * files removed, its stylesheets inlined, a line saying when and from where it was made. The
+ * numbers are the page's own markup, so they are the dashboard's numbers.
+ */
+export function standaloneReport(input: StandaloneReportInput): string {
+  let html = input.html
+    .replace(/<script\b[^>]*>[\s\S]*?<\/script>/gi, "")
+    .replace(/<link\b[^>]*>/gi, "")
+    .replace(/<noscript\b[^>]*>[\s\S]*?<\/noscript>/gi, "");
+  // "<" never reaches the markup from CSS (it could close the style element): its CSS escape means the same
+  const style = `<style>\n${input.css.join("\n").replace(/</g, "\\3C ")}\n</style>`;
+  html = /<\/head>/i.test(html) ? html.replace(/<\/head>/i, `${style}\n</head>`) : `${style}\n${html}`;
+  const footer = `<p class="muted report-footer">Generated ${escapeHtml(input.generatedAt)}${
+    input.url ? ` from <a href="${escapeHtml(input.url)}">${escapeHtml(input.url)}</a>` : ""
+  }. Every number is derived from the snapshot's stored sufficient statistics.</p>`;
+  html = /<\/body>/i.test(html) ? html.replace(/<\/body>/i, `${footer}\n</body>`) : `${html}\n${footer}`;
+  return html.startsWith("<!DOCTYPE") || html.startsWith("<!doctype") ? html : `<!doctype html>\n${html}`;
 }
 
 /** A file name part from free text: "Checkout redesign" → "checkout-redesign". */

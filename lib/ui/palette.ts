@@ -26,3 +26,12 @@ export function seriesColor(index: number): string {
 }
 
 export const VERDICT_COLORS = { win: OKABE_ITO.bluishGreen, lose: OKABE_ITO.vermillion, inconclusive: "#6e7781" } as const;
+
+/** Good or bad for the metric's direction; a failing guardrail is the loudest red; unreliable data is never green. */
+export const TONE_COLORS = {
+  win: "#00805a",
+  lose: "#c24e00",
+  "guardrail-fail": "#b00020",
+  inconclusive: "#6e7781",
+  unreliable: "#8c959f",
+} as const;

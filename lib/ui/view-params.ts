@@ -13,6 +13,7 @@ const viewSchema = z.object({
   correction: z.enum(["none", "holm", "bh"]).catch(DEFAULT_VIEW.correction),
   sequential: flag.catch(DEFAULT_VIEW.sequential),
   cuped: flag.catch(DEFAULT_VIEW.cuped),
+  mode: z.enum(["frequentist", "bayesian"]).catch("frequentist"),
 });
 
 type Params = Record<string, string | string[] | undefined>;
@@ -25,6 +26,7 @@ export function viewFromParams(params: Params): ViewOptions {
     correction: first(params.correction) ?? DEFAULT_VIEW.correction,
     sequential: first(params.sequential) ?? (DEFAULT_VIEW.sequential ? "1" : "0"),
     cuped: first(params.cuped) ?? (DEFAULT_VIEW.cuped ? "1" : "0"),
+    mode: first(params.mode) ?? "frequentist",
   });
 }
 

@@ -27,6 +27,11 @@ export interface Dialect {
   percentileOverAll(expr: string, p: number, param: () => string): string;
   /** A relation `(x)` of the whole numbers 0 … count − 1 (count is a number expression). */
   integerSeries(countExpr: string): string;
+  /**
+   * 0 or 1 from a hash of `saltExpr` followed by the value of `expr` (a user id): a split in two
+   * halves that is fixed for a given salt and independent of how users were assigned.
+   */
+  hashHalf(expr: string, saltExpr: string): string;
   readonly floatType: string;
   readonly intType: string;
   /** a 32-bit integer where the engine has one (narrower sort keys), else the only integer type */
@@ -52,6 +57,7 @@ export const duckdbDialect: Dialect = {
   daysBetweenDates: (later, earlier) => `(${later} - ${earlier})`, // DATE - DATE is whole days
   integerSeries: (count) => `(SELECT range AS x FROM range(CAST(${count} AS BIGINT)))`,
   percentileOverAll: (expr, _p, param) => `quantile_cont(${expr}, CAST(${param()} AS DOUBLE)) OVER ()`,
+  hashHalf: (expr, salt) => `CAST(hash(${salt} || CAST(${expr} AS VARCHAR)) % 2 AS INTEGER)`,
   floatType: "DOUBLE",
   intType: "BIGINT",
   smallIntType: "INTEGER",
@@ -85,6 +91,7 @@ export function bigqueryDialect({ projectId, dataset }: BigQueryLocation): Diale
     // PERCENTILE_CONT takes its percentile as a literal, so it is written into the SQL: a finite number in [0, 1]
     percentileOverAll: (expr, p) => `PERCENTILE_CONT(${expr}, ${percentLiteral(p)}) OVER ()`,
     integerSeries: (count) => `(SELECT x FROM UNNEST(GENERATE_ARRAY(0, CAST(${count} AS INT64) - 1)) AS x)`,
+    hashHalf: (expr, salt) => `ABS(MOD(FARM_FINGERPRINT(CONCAT(${salt}, CAST(${expr} AS STRING))), 2))`,
     floatType: "FLOAT64",
     intType: "INT64",
     smallIntType: "INT64",

@@ -5,6 +5,7 @@ export default defineRatioMetric({
   name: "Average order value",
   description: "Order revenue divided by orders, over all exposed users' orders.",
   unit: "currency",
+  currency: "USD",
   numerator: "order_revenue",
   denominator: "orders",
 });

@@ -6,6 +6,7 @@ export default defineEventMetric({
   description: "Value of the orders placed after exposure, per exposed user (users without an order count as 0).",
   statistic: "mean",
   unit: "currency",
+  currency: "USD",
   source: "orders",
   aggregate: "sum",
   column: "amount",

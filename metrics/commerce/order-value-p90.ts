@@ -8,6 +8,7 @@ export default defineEventMetric({
   quantile: 0.9,
   level: "event",
   unit: "currency",
+  currency: "USD",
   source: "orders",
   aggregate: "sum",
   column: "amount",

@@ -48,6 +48,22 @@ const ACTIONS: Record<string, { page: string; need: keyof typeof ALLOWED; args: 
     allowedText: /"seed":"/,
   },
   applyBalancedSeedAction: { page: "/experiments/new", need: "editor", args: (c) => [`access-${c.caller}-${c.stamp}`, "balanced-seed"], allowedText: /Seed “balanced-seed” saved/ },
+  previewExposuresAction: {
+    page: "/experiments/new",
+    need: "editor",
+    args: () => [{ exposureTable: "exposures", experimentKey: "checkout-redesign", startDate: "2026-10-01", endDate: "2026-10-28" }],
+    allowedText: /"ok":true/,
+  },
+  recordDecisionAction: {
+    page: "/experiments/button-color-aa",
+    need: "editor",
+    args: (c) => ["button-color-aa", { decision: "none", variant: "", note: `access walk as ${c.caller}` }],
+    allowedText: /"ok":true/,
+  },
+  // restores the experiment this caller's saveExperimentAction made (an allowed call finds it)
+  setArchivedAction: { page: "/experiments", need: "editor", args: (c) => [`access-${c.caller}-${c.stamp}`, false], allowedText: /"ok":true/ },
+  // a wrong confirmation: past the role check, nothing deleted
+  deleteExperimentAction: { page: "/experiments", need: "editor", args: (c) => [`access-${c.caller}-${c.stamp}`, "not-the-id"], allowedText: /Type the experiment's id/ },
 };
 
 /** Mutating routes (files under app/api) with their least role ("client": a client key, no person). */
@@ -88,6 +104,7 @@ function experimentValues(id: string) {
     ],
     metrics: [{ key: "purchases", role: "primary" }],
     segments: [],
+    plannedMde: "5",
   };
 }
 
@@ -288,7 +305,7 @@ test("reads: a visitor may read (ANONYMOUS_ROLE=viewer here) but not the admin p
   expect((await request.get("/api/audit", { headers: bearer("write") })).status()).toBe(403);
   expect((await request.get("/api/experiments", { headers: bearer("client") })).status()).toBe(403);
   await page.goto("/experiments/checkout-redesign");
-  await expect(page.getByTestId("metric-purchases")).toBeVisible();
+  await expect(page.getByTestId("row-purchases-treatment")).toBeVisible();
   await expect(page.getByRole("button", { name: "Refresh analysis" })).toHaveCount(0);
   await expect(page.getByRole("link", { name: "Edit experiment" })).toHaveCount(0);
   await page.goto("/admin");

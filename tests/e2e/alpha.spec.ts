@@ -8,7 +8,7 @@ const NOTE = 'alpha "1e-17" is not a number in [0.001, 0.5]; showing the default
 test("an alpha outside [0.001, 0.5] in the URL falls back to 0.05 with a visible note, on the page and in the API", async ({ page }) => {
   await page.goto("/experiments/checkout-redesign?alpha=1e-17");
   await expect(page.getByTestId("view-note")).toHaveText(NOTE);
-  await expect(page.getByTestId("metric-purchases").locator("thead")).toContainText("Relative lift [95% CI]");
+  await expect(page.getByTestId("results-primary").locator("thead")).toContainText("95% CI");
   await expect(page.getByTestId("view-controls").getByLabel("Alpha")).toHaveValue("0.05");
   const text = await page.locator("body").innerText();
   expect(text).not.toMatch(/100% (CI|intervals)|non-finite|\bNaN\b/);
@@ -20,7 +20,7 @@ test("an alpha outside [0.001, 0.5] in the URL falls back to 0.05 with a visible
 
   // the range's ends are used as given, without a note
   await page.goto("/experiments/checkout-redesign?alpha=0.001");
-  await expect(page.getByTestId("metric-purchases").locator("thead")).toContainText("Relative lift [99.9% CI]");
+  await expect(page.getByTestId("results-primary").locator("thead")).toContainText("99.9% CI");
   await expect(page.getByTestId("view-note")).toHaveCount(0);
   const ok = await (await page.request.get("/api/experiments/checkout-redesign/results?alpha=0.5")).json();
   expect(ok.view.alpha).toBe(0.5);

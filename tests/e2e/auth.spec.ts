@@ -22,7 +22,7 @@ test("a wrong password is refused with a plain message; the right one signs in, 
 
 test("a viewer reads but gets no write controls, and is sent to /forbidden for editor pages", async ({ page }) => {
   await signIn(page, "viewer", "/experiments/checkout-redesign");
-  await expect(page.getByTestId("metric-purchases")).toBeVisible();
+  await expect(page.getByTestId("row-purchases-treatment")).toBeVisible();
   await expect(page.getByRole("button", { name: "Refresh analysis" })).toHaveCount(0);
   await page.goto("/experiments");
   await expect(page.getByRole("link", { name: "New experiment" })).toHaveCount(0);

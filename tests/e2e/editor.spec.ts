@@ -67,7 +67,23 @@ test("create an experiment, analyse it, see results, edit it, and see a failed r
   await page.getByLabel("Hypothesis").fill("Same exposures as the checkout redesign.");
   await page.getByLabel("Start date").fill("2026-10-01");
   await page.getByLabel("End date").fill("2026-10-28");
+  // before saving, the form shows what the warehouse holds: nothing under the new id …
+  const preview = page.getByTestId("exposure-preview");
+  await expect(preview.getByTestId("preview-empty")).toContainText("No exposures", { timeout: 15_000 });
+  // … and the logged variants, with their users, under the right key
   await page.getByLabel("Exposure key").fill("checkout-redesign");
+  await expect(preview.getByTestId("preview-table").locator("tbody tr")).toHaveCount(2, { timeout: 15_000 });
+  await expect(preview.getByTestId("preview-table")).toContainText("treatment");
+  await expect(preview.getByTestId("preview-table").locator("tbody tr").first()).toContainText(/\d{2},\d{3}/);
+  await expect(preview.getByTestId("preview-missing")).toHaveCount(0);
+  // weights as the shares they become
+  await page.getByRole("textbox", { name: "Variant 1 weight" }).fill("60");
+  await page.getByRole("textbox", { name: "Variant 2 weight" }).fill("30");
+  await expect(page.getByTestId("share-0")).toHaveText("66.7%");
+  await expect(page.getByTestId("share-1")).toHaveText("33.3%");
+  await page.getByRole("textbox", { name: "Variant 1 weight" }).fill("1");
+  await page.getByRole("textbox", { name: "Variant 2 weight" }).fill("1");
+  await expect(page.getByTestId("share-1")).toHaveText("50.0%");
   await page.getByRole("textbox", { name: "Variant 2 name" }).fill("One-page checkout");
   await page.getByLabel("Purchase conversion").selectOption("primary");
   await page.getByLabel("Sessions per user").selectOption("guardrail");
@@ -79,10 +95,11 @@ test("create an experiment, analyse it, see results, edit it, and see a failed r
   expect(await experimentIds(page)).toContain(id);
 
   await page.getByRole("button", { name: "Analyse now" }).click();
-  const purchases = page.getByTestId("metric-purchases");
+  const purchases = page.getByTestId("row-purchases-treatment");
   await expect(purchases).toBeVisible({ timeout: 30_000 });
-  await expect(purchases.locator("tbody tr")).toHaveAttribute("data-verdict", "win");
-  await expect(page.getByTestId("metric-sessions")).toBeVisible();
+  await expect(purchases).toHaveAttribute("data-verdict", "win");
+  await expect(page.getByTestId("row-sessions-treatment")).toBeVisible();
+  await expect(page.getByTestId("decision-title")).toHaveText("Ship One-page checkout");
   await expect(page.getByTestId("forest-plot").locator(".recharts-scatter-symbol")).toHaveCount(2);
   await expect(page.getByTestId("snapshot-history").locator("tbody tr")).toHaveCount(1);
   // same exposures and metric as the demo experiment: the same lift
@@ -118,7 +135,7 @@ test("create an experiment, analyse it, see results, edit it, and see a failed r
   await expect(failure).toBeVisible({ timeout: 30_000 });
   await expect(failure).toContainText("missing_exposures");
   await expect(failure).toContainText("last successful analysis");
-  await expect(page.getByTestId("metric-purchases")).toBeVisible(); // the last good result stays
+  await expect(page.getByTestId("row-purchases-treatment")).toBeVisible(); // the last good result stays
   const history = page.getByTestId("snapshot-history").locator("tbody tr");
   await expect(history).toHaveCount(2);
   await expect(history.first()).toHaveAttribute("data-status", "failed");
@@ -132,8 +149,8 @@ test("history lists snapshots with cost, and the SQL view shows the exact query 
   await expect(history.locator("thead")).toContainText("Bytes scanned");
   await expect(history.locator("tbody tr").first()).toContainText(/\d+(\.\d)? (ms|s)/);
   await history.locator("tbody tr").first().getByRole("link", { name: /SQL/ }).click();
-  await expect(page).toHaveURL(/\/experiments\/checkout-redesign\/snapshots\/\d+$/);
-  await expect(page.getByRole("heading", { name: /Snapshot #\d+/ })).toBeVisible();
+  await expect(page).toHaveURL(/\/experiments\/checkout-redesign\/snapshots\/\d+#sql-heading$/);
+  await expect(page.getByRole("heading", { name: /snapshot #\d+/ })).toBeVisible();
   const sql = page.getByTestId("snapshot-sql");
   await expect(sql).toContainText("SELECT");
   await expect(sql).toContainText("first_exposure");

@@ -180,7 +180,8 @@ test("an experiment written with a 9999-12-31 end fails fast; banners show wareh
   expect(pageText).not.toMatch(/\/srv\/|\/usr\/bin|PID|27005|by user/);
   await expect(page.locator(".history-error")).toHaveText(shown);
   await banner.getByRole("link", { name: "See its SQL" }).click();
-  await expect(page).toHaveURL(new RegExp(`/experiments/${PROBE}/snapshots/${body.snapshotId}$`));
+  expect(body.snapshotNumber).toBe(1); // numbered per experiment
+  await expect(page).toHaveURL(new RegExp(`/experiments/${PROBE}/snapshots/${body.snapshotNumber}$`));
   await expect(page.locator(".banner.error pre")).toHaveText(shown);
   expect(await page.locator("body").innerText()).not.toMatch(/\/srv\/|PID|27005/);
 

@@ -63,14 +63,16 @@ test("a metric file with a mistake is refused, naming the file and the field; th
 
 test("the new metric types read sensibly on a results page: a ratio with its interval, a quantile with its value", async ({ page }) => {
   await page.goto("/experiments/checkout-upsell");
-  const aov = page.getByTestId("metric-aov");
-  await expect(aov.locator("thead")).toContainText("Control ratio");
-  await expect(aov.locator("td.lift-rel")).toHaveText(/^[+-]?\d+\.\d% \[[+-]?\d+\.\d%, [+-]?\d+\.\d%\]$/);
-  const p90 = page.getByTestId("metric-order_value_p90");
-  await expect(p90.locator("thead")).toContainText("Control p90");
-  await expect(p90.locator("tbody td.num").first()).toHaveText(/^\d+(\.\d{1,2})?$/); // an amount of money
-  const retention = page.getByTestId("metric-d7_retained");
-  await expect(retention.locator("tbody td.num").first()).toHaveText(/^\d+\.\d{2}%$/);
+  const aov = page.getByTestId("row-aov-addons");
+  await expect(aov.locator(".metric-cell")).toContainText("ratio");
+  await expect(aov.locator("td.lift .lift-rel")).toHaveText(/^[+-]?\d+\.\d% \[[+-]?\d+\.\d%, [+-]?\d+\.\d%\]$/);
+  await expect(aov.locator("td.lift .lift-abs")).toHaveText(/^[+-]?\$\d+\.\d{2} \[[+-]?\$\d+\.\d{2}, [+-]?\$\d+\.\d{2}\]$/); // money, in its currency
+  const p90 = page.getByTestId("row-order_value_p90-addons");
+  await expect(p90.locator(".metric-cell")).toContainText("p90");
+  await expect(p90.locator("td.value-control")).toHaveText(/^\$\d+(,\d{3})*\.\d{2}$/); // an amount of money
+  const retention = page.getByTestId("row-d7_retained-addons");
+  await expect(retention.locator("td.value-control")).toHaveText(/^\d+\.\d+%$/);
+  await expect(retention.locator("td.lift .lift-abs")).toContainText(" pp ");
   const text = await page.locator("body").innerText();
   expect(text).not.toMatch(/\bNaN\b|\bundefined\b|\bInfinity\b/);
 });

@@ -58,17 +58,19 @@ async function parseSvg(page: Page, svg: string) {
   }, svg);
 }
 
-test("alpha, correction, CUPED, Bayesian and display toggles change the numbers", async ({ page }) => {
+const liftRel = (page: Page, metric: string, variant = "treatment") => page.getByTestId(`row-${metric}-${variant}`).locator("td.lift .lift-rel");
+
+test("alpha, correction, CUPED, Bayesian and display toggles change the numbers, and the columns follow the mode", async ({ page }) => {
   await page.goto("/experiments/checkout-redesign");
-  const purchases = page.getByTestId("metric-purchases");
-  const lift = purchases.locator("tbody td.lift-rel");
+  const table = page.getByTestId("results-primary");
+  const lift = liftRel(page, "purchases");
   const before = (await lift.innerText()).trim();
-  await expect(purchases.locator("thead")).toContainText("Relative lift [95% CI]");
+  await expect(table.locator("thead")).toContainText("95% CI");
 
   // alpha 0.05 → 0.2: 80% intervals, narrower
   await page.getByLabel("Alpha").selectOption("0.2");
   await settled(page, /alpha=0\.2/);
-  await expect(purchases.locator("thead")).toContainText("Relative lift [80% CI]");
+  await expect(table.locator("thead")).toContainText("80% CI");
   const after = (await lift.innerText()).trim();
   expect(ciWidth(after)).toBeLessThan(ciWidth(before));
   // the same numbers as the JSON API for that view
@@ -76,20 +78,23 @@ test("alpha, correction, CUPED, Bayesian and display toggles change the numbers"
   const row = api.rows.find((r: { metricKey: string }) => r.metricKey === "purchases");
   expect(after).toBe(formatLift(row.relative.estimate, row.relative.ciLow, row.relative.ciHigh, true));
 
-  // correction holm: header and values
+  // correction holm: header and values, and the interval says it is adjusted
   const pBefore = await texts(page.locator("td.pvalue"));
   await expect(page.locator("th.pvalue-head").first()).toHaveText("p-value");
+  await expect(page.locator("th.pvalue-head").first()).toHaveAccessibleName("p-value");
   await page.getByLabel("Correction").selectOption("holm");
   await settled(page, /correction=holm/);
-  await expect(page.locator("th.pvalue-head").first()).toHaveText("p-value (Holm-adjusted)");
+  await expect(page.locator("th.pvalue-head").first()).toHaveAccessibleName("p-value (Holm-adjusted)");
+  await expect(page.locator("th.pvalue-head").first()).toContainText("Holm-adjusted");
+  await expect(table.locator("thead")).toContainText("80% CI, Holm-adjusted");
   const pAfter = await texts(page.locator("td.pvalue"));
   expect(pAfter).not.toEqual(pBefore);
   const holm = await (await page.request.get("/api/experiments/checkout-redesign/results?alpha=0.2&correction=holm")).json();
   const revenue = holm.rows.find((r: { metricKey: string }) => r.metricKey === "revenue");
-  await expect(page.getByTestId("metric-revenue").locator("td.pvalue")).toHaveText(formatPValue(revenue.adjustedPValue));
+  await expect(page.getByTestId("row-revenue-treatment").locator("td.pvalue")).toHaveText(formatPValue(revenue.adjustedPValue));
 
   // CUPED off changes a lift (sessions: a strong pre-period correlation)
-  const sessionsLift = page.getByTestId("metric-sessions").locator("td.lift-rel");
+  const sessionsLift = liftRel(page, "sessions");
   const withCuped = (await sessionsLift.innerText()).trim();
   await page.getByLabel("CUPED").uncheck();
   await settled(page, /cuped=0/);
@@ -98,22 +103,35 @@ test("alpha, correction, CUPED, Bayesian and display toggles change the numbers"
   const s = noCuped.rows.find((r: { metricKey: string }) => r.metricKey === "sessions");
   await expect(sessionsLift).toHaveText(formatLift(s.relative.estimate, s.relative.ciLow, s.relative.ciHigh, true));
 
-  // sequential widens the interval
+  // sequential widens the interval and says so
   const fixed = ciWidth((await lift.innerText()).trim());
   await page.getByLabel("Sequential").check();
   await settled(page, /sequential=1/);
+  await expect(table.locator("thead")).toContainText("80% confidence sequence");
+  await expect(page.locator("th.pvalue-head").first()).toHaveAccessibleName("p-value (Holm-adjusted, sequential)");
   expect(ciWidth((await lift.innerText()).trim())).toBeGreaterThan(fixed);
 
-  // Bayesian: chance to win and risk instead of p-values
+  // Bayesian: chance to win and risk instead of p-values, a credible interval, no correction
   await page.getByLabel("Bayesian").check();
   await settled(page, /mode=bayesian/);
   await expect(page.locator("th.pvalue-head")).toHaveCount(0);
-  await expect(purchases.locator("thead")).toContainText("Risk");
+  await expect(table.locator("thead")).toContainText("Chance to win");
+  await expect(table.locator("thead")).toContainText("Risk");
+  await expect(table.locator("thead")).toContainText("60% credible interval");
+  await expect(table.locator("thead")).not.toContainText("CI");
+  await expect(page.getByLabel("Correction (frequentist only)")).toBeDisabled();
+  // every row: a win exactly when the chance to win reaches 80% (α = 0.2)
+  for (const r of await page.locator("[data-testid^=results-] tbody tr").all()) {
+    const ctw = Number((await r.locator("td.ctw").innerText()).replace("%", "")) / 100;
+    const verdict = await r.getAttribute("data-verdict");
+    expect(verdict === "win", `${await r.getAttribute("data-testid")}: ${ctw}`).toBe(ctw >= 0.8);
+  }
 
-  // absolute display leads with the absolute lift, and the forest plot follows
+  // absolute display leads with the absolute lift (percentage points for a rate), and the forest plot follows
   await page.getByLabel("Absolute").check();
   await settled(page, /display=absolute/);
-  await expect(purchases.locator("thead th").nth(3)).toContainText("Absolute lift");
+  await expect(table.locator("thead")).toContainText("Absolute lift");
+  await expect(page.getByTestId("row-purchases-treatment").locator("td.lift > div").first()).toHaveText(/^[+-]\d+\.\d+ pp \[[+-]?\d+\.\d+, [+-]?\d+\.\d+\]$/);
   await expect(page.getByTestId("forest-plot").locator(".chart-title")).toContainText("Absolute lift");
   await expectNoBrokenValues(page);
 
@@ -124,30 +142,31 @@ test("alpha, correction, CUPED, Bayesian and display toggles change the numbers"
 });
 
 test("filters: metrics, variants and significant only", async ({ page }) => {
+  const rows = page.locator("[data-testid^=results-] tbody tr");
   await page.goto("/experiments/onboarding-three-arm");
-  await expect(page.locator("[data-testid^=metric-] tbody tr")).toHaveCount(6); // 3 metrics × 2 treatments
+  await expect(rows).toHaveCount(6); // 3 metrics × 2 treatments
   await page.getByText("Metrics (all)").click();
   await page.getByRole("checkbox", { name: "Users who shared" }).uncheck();
   await settled(page, /metrics=/);
-  await expect(page.getByTestId("metric-shares")).toHaveCount(0);
+  await expect(page.locator("[data-metric=shares]")).toHaveCount(0);
   await expect(page.getByTestId("forest-plot").locator(".recharts-scatter-symbol")).toHaveCount(4);
 
   await page.getByText("Variants (all)").click();
   await page.getByRole("checkbox", { name: "Short flow" }).uncheck();
   await settled(page, /variants=/);
-  await expect(page.locator("[data-testid^=metric-] tbody tr")).toHaveCount(2);
-  await expect(page.locator("[data-testid^=metric-] tbody tr[data-variant=short]")).toHaveCount(0);
+  await expect(rows).toHaveCount(2);
+  await expect(page.locator("[data-testid^=results-] tbody tr[data-variant=short]")).toHaveCount(0);
 
   await page.getByLabel("Significant only").check();
   await settled(page, /sig=1/);
-  const verdicts = await page.locator("[data-testid^=metric-] tbody tr").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-verdict")));
+  const verdicts = await rows.evaluateAll((trs) => trs.map((r) => r.getAttribute("data-verdict")));
+  expect(verdicts.length).toBeGreaterThan(0);
   expect(verdicts.every((v) => v === "win" || v === "lose")).toBe(true);
   await expectNoBrokenValues(page);
 });
 
 test("a shared URL restores the same view", async ({ page, browser }) => {
-  const query =
-    "alpha=0.1&correction=bh&sequential=1&cuped=0&display=absolute&mode=bayesian&metrics=signups,shares&variants=gamified&segment=platform:ios&ts=calendar&tsMetric=shares";
+  const query = "alpha=0.1&correction=bh&sequential=1&cuped=0&display=absolute&metrics=signups,shares&variants=gamified&ts=calendar&tsMetric=shares";
   await page.goto(`/experiments/onboarding-three-arm?${query}`);
   const controls = page.getByTestId("view-controls");
   await expect(controls.getByLabel("Alpha")).toHaveValue("0.1");
@@ -155,26 +174,21 @@ test("a shared URL restores the same view", async ({ page, browser }) => {
   await expect(controls.getByLabel("Sequential")).toBeChecked();
   await expect(controls.getByLabel("CUPED")).not.toBeChecked();
   await expect(controls.getByLabel("Absolute")).toBeChecked();
-  await expect(controls.getByLabel("Bayesian")).toBeChecked();
   await expect(controls).toContainText("Metrics (2 of 3)");
   await expect(controls).toContainText("Variants (1 of 2)");
-  await expect(page.getByTestId("segment-picker").getByRole("button", { name: "Platform" })).toHaveAttribute("aria-current", "true");
-  await expect(page.getByTestId("segment-picker").getByLabel("Platform")).toHaveValue("platform:ios");
-  await expect(page.getByTestId("segment-note")).toContainText("Platform: ios");
   await expect(page.getByTestId("timeseries-chart").getByRole("radio", { name: "Calendar day" })).toBeChecked();
   await expect(page.getByTestId("timeseries-chart").getByRole("combobox", { name: "Metric" })).toHaveValue("shares");
 
-  // the numbers are those of the API for the same view and segment
+  // the numbers are those of the API for the same view
   const api = await (await page.request.get(`/api/experiments/onboarding-three-arm/results?${query}`)).json();
-  expect(api.segment).toBe("platform:ios");
   for (const key of ["signups", "shares"]) {
     const row = api.rows.find((r: { metricKey: string; variantKey: string }) => r.metricKey === key && r.variantKey === "gamified");
-    await expect(page.getByTestId(`metric-${key}`).locator("tbody tr")).toHaveCount(1);
-    await expect(page.getByTestId(`metric-${key}`).locator("td.lift-abs")).toHaveText(
-      formatLift(row.absolute.estimate, row.absolute.ciLow, row.absolute.ciHigh, false),
+    await expect(page.locator(`[data-testid^=results-] tbody tr[data-metric=${key}]`)).toHaveCount(1);
+    await expect(page.getByTestId(`row-${key}-gamified`).locator("td.lift .lift-abs")).toHaveText(
+      formatLift(row.absolute.estimate, row.absolute.ciLow, row.absolute.ciHigh, false, { statistic: "proportion" }),
     );
   }
-  await expect(page.getByTestId("metric-sessions")).toHaveCount(0);
+  await expect(page.locator("[data-metric=sessions]")).toHaveCount(0);
   const shared = await page.getByTestId("results").innerText();
 
   // a second browser that reaches the same state through the controls sees the same numbers
@@ -190,21 +204,22 @@ test("a shared URL restores the same view", async ({ page, browser }) => {
   await settled(other, /cuped=0/);
   await other.getByLabel("Absolute").check();
   await settled(other, /display=absolute/);
-  await other.getByLabel("Bayesian").check();
-  await settled(other, /mode=bayesian/);
   await other.getByText("Metrics (all)").click();
   await other.getByRole("checkbox", { name: "Sessions per user" }).uncheck();
   await settled(other, /metrics=signups%2Cshares|metrics=signups,shares/);
   await other.getByText("Variants (all)").click();
   await other.getByRole("checkbox", { name: "Short flow" }).uncheck();
   await settled(other, /variants=gamified/);
-  await other.getByTestId("segment-picker").getByRole("button", { name: "Platform" }).click();
-  await expect(other).toHaveURL(/segment=platform/);
-  await other.getByTestId("segment-picker").getByLabel("Platform").selectOption("platform:ios");
-  await expect(other).toHaveURL(/segment=platform%3Aios|segment=platform:ios/);
-  await expect(other.getByTestId("segment-note")).toContainText("Platform: ios");
   expect(await other.getByTestId("results").innerText()).toBe(shared);
   await other.close();
+
+  // a link to one segment shows that segment's numbers, says so, and offers the way back
+  await page.goto("/experiments/onboarding-three-arm?segment=platform:ios");
+  await expect(page.getByTestId("segment-note")).toContainText("Platform: ios");
+  const ios = await (await page.request.get("/api/experiments/onboarding-three-arm/results?segment=platform:ios")).json();
+  expect(ios.segment).toBe("platform:ios");
+  const signups = ios.rows.find((r: { metricKey: string; variantKey: string }) => r.metricKey === "signups" && r.variantKey === "gamified");
+  await expect(liftRel(page, "signups", "gamified")).toHaveText(formatLift(signups.relative.estimate, signups.relative.ciLow, signups.relative.ciHigh, true));
 });
 
 test("charts export as PNG (2×) and standalone SVG with title and legend", async ({ page }) => {
@@ -268,52 +283,77 @@ test("the results table and the time series download as CSV", async ({ page }) =
   expect(new Set(tsParsed.data.map((r) => r.metric_key))).toEqual(new Set(["signups"]));
 });
 
-test("the HTML report holds every metric, the charts as SVG and the tables", async ({ page }) => {
-  await page.goto("/experiments/feed-autoplay");
-  await expect(page.getByTestId("forest-plot").locator("svg.recharts-surface")).toBeVisible();
-  await expect(page.getByTestId("timeseries-chart").locator("svg.recharts-surface")).toBeVisible();
+test("the HTML report is the report page in one file: decision, health and the page's very numbers", async ({ page }) => {
+  await page.goto("/experiments/feed-autoplay?alpha=0.1");
+  const pageLifts = await texts(page.locator("[data-testid^=results-] td.lift .lift-rel"));
   const report = await download(page, page.getByRole("button", { name: "Report (HTML)" }));
-  expect(report.name).toMatch(/\.html$/);
+  expect(report.name).toBe("feed-autoplay-report.html");
   const html = report.body.toString("utf8");
-  expect(html).toContain("<svg");
-  const api = await (await page.request.get("/api/experiments/feed-autoplay/results")).json();
-  for (const m of api.metrics as { name: string }[]) expect(html).toContain(m.name);
   const summary = await page.evaluate((text) => {
     const doc = new DOMParser().parseFromString(text, "text/html");
     return {
-      svgs: doc.querySelectorAll("figure > svg").length,
-      tables: doc.querySelectorAll("table").length,
       title: doc.querySelector("h1")?.textContent,
-      scripts: doc.querySelectorAll("script, link[rel=stylesheet]").length,
-      guardrail: doc.body.textContent?.includes("Guardrail failing") ?? false,
+      decision: doc.querySelector("[data-testid=decision-title]")?.textContent,
+      checks: [...doc.querySelectorAll(".health-check h3")].map((h) => h.textContent),
+      lifts: [...doc.querySelectorAll("[data-testid^=results-] td.lift .lift-rel")].map((d) => (d as HTMLElement).textContent?.trim()),
+      guardrail: doc.querySelector("[data-testid=row-sessions-autoplay]")?.getAttribute("data-tone"),
+      scripts: doc.querySelectorAll("script, link").length,
+      styles: doc.querySelectorAll("style").length,
+      header: doc.querySelector(".site-header") !== null,
+      traffic: doc.querySelectorAll("[data-testid=health-traffic] svg polyline").length,
+      footer: doc.querySelector(".report-footer")?.textContent ?? "",
+      view: doc.body.textContent?.includes("90% CI") ?? false,
     };
   }, html);
-  expect(summary.svgs).toBe(2);
-  expect(summary.tables).toBeGreaterThanOrEqual(4); // users + one per metric role
   expect(summary.title).toBe("Feed video autoplay");
+  expect(summary.decision).toBe("Don't ship");
+  expect(summary.checks).toEqual(["Traffic over time", "Sample ratio mismatch", "Users in several variants", "Pre-exposure bias", "Placebo A/A"]);
+  expect(summary.lifts.map((l) => l?.replace(/\s+/g, " "))).toEqual(pageLifts.map((l) => l.replace(/\s+/g, " ")));
+  expect(summary.guardrail).toBe("guardrail-fail");
   expect(summary.scripts).toBe(0); // self-contained
-  expect(summary.guardrail).toBe(true);
+  expect(summary.styles).toBe(1);
+  expect(summary.traffic).toBeGreaterThan(0); // the charts are in it
+  expect(summary.view).toBe(true); // the page's view (alpha 0.1)
+  expect(summary.footer).toContain("Generated");
+  // the report page itself has no site chrome when printed or saved
+  await page.goto("/experiments/feed-autoplay/report");
+  await expect(page.getByTestId("decision-title")).toHaveText("Don't ship");
 });
 
-test("a losing guardrail is loud: banner, label and styling", async ({ page }) => {
+test("a losing guardrail is loud: the decision, its row and the forest plot", async ({ page }) => {
   await page.goto("/experiments/feed-autoplay");
-  await expect(page.getByTestId("guardrail-banner")).toContainText("Guardrail failing");
-  await expect(page.getByTestId("guardrail-banner")).toContainText("Sessions per user");
-  const row = page.getByTestId("metric-sessions").locator("tbody tr");
+  await expect(page.getByTestId("decision-title")).toHaveText("Don't ship");
+  await expect(page.getByTestId("decision-reasons")).toContainText("Guardrail Sessions per user got worse with Autoplay");
+  const row = page.getByTestId("row-sessions-autoplay");
   await expect(row).toHaveAttribute("data-verdict", "lose");
+  await expect(row).toHaveAttribute("data-tone", "guardrail-fail");
   await expect(row).toContainText("Guardrail failing");
+  await expect(row.locator("svg.interval-bar.guardrail-fail")).toHaveCount(1);
+  // red in the forest plot, where a winner is green
+  const strokes = await page.getByTestId("forest-plot").locator(".recharts-scatter-symbol *").evaluateAll((els) => els.map((e) => e.getAttribute("stroke")));
+  expect(strokes).toContain("#b00020");
+  expect(strokes).toContain("#00805a"); // feed views, the primary, did improve
   await page.goto("/experiments/checkout-redesign");
-  await expect(page.getByTestId("guardrail-banner")).toHaveCount(0);
+  await expect(page.locator("[data-tone=guardrail-fail]")).toHaveCount(0);
 });
 
-test("segments switch the numbers; time series has both axes", async ({ page }) => {
+test("segments side by side: every value of every dimension as a row, p-values adjusted across the values", async ({ page }) => {
   await page.goto("/experiments/checkout-redesign");
-  const totalBefore = await page.getByTestId("users-table").locator("tbody tr td:last-child").allInnerTexts();
-  await page.getByTestId("segment-picker").getByRole("button", { name: "New vs existing" }).click();
-  await expect(page).toHaveURL(/segment=user_type/);
-  await expect(page.getByTestId("segment-note")).toContainText("New vs existing");
-  const totalAfter = await page.getByTestId("users-table").locator("tbody tr td:last-child").allInnerTexts();
-  expect(totalAfter).not.toEqual(totalBefore);
+  const segments = page.getByTestId("segments");
+  const platform = segments.getByTestId("segment-platform");
+  await expect(platform.locator("tbody tr")).toHaveCount(3);
+  await expect(platform.locator("thead")).toContainText("p (Holm across 3)");
+  // the values add up to every user of the experiment
+  const users = await platform.locator("td.users").allInnerTexts();
+  const total = users.reduce((a, u) => a + Number(u.replace(/\D/g, "")), 0);
+  const api = await (await page.request.get("/api/experiments/checkout-redesign/results")).json();
+  expect(total).toBe(api.users.reduce((a: number, u: { users: number }) => a + u.users, 0));
+  const country = segments.getByTestId("segment-country");
+  expect(await country.locator("tbody tr").count()).toBeGreaterThan(3);
+  // another metric, no round trip
+  await segments.getByLabel("Metric").selectOption("sessions");
+  await expect(platform.locator("tbody tr").first()).not.toContainText("pp");
+  await expectNoBrokenValues(page);
 
   const ts = page.getByTestId("timeseries-chart");
   await expect(ts.locator(".recharts-line")).toHaveCount(1);
@@ -326,22 +366,22 @@ test("segments switch the numbers; time series has both axes", async ({ page }) 
   await ts.getByRole("combobox", { name: "Metric" }).selectOption("sessions");
   await expect(page).toHaveURL(/tsMetric=sessions/);
   await expect(ts.locator(".chart-title")).toContainText("Sessions per user");
-  await expectNoBrokenValues(page);
 });
 
 test("legend toggles work from the keyboard", async ({ page }) => {
   await page.goto("/experiments/checkout-redesign");
   const plot = page.getByTestId("forest-plot");
   const bars = plot.locator(".recharts-errorBars");
-  await expect(bars).toHaveCount(2);
+  // one 95% and one 68% layer per group of points (checkout-redesign: winners and inconclusive ones)
+  await expect(bars).toHaveCount(4);
   const toggle = plot.getByRole("button", { name: "68% interval" });
   await toggle.focus();
   await page.keyboard.press("Space");
   await expect(toggle).toHaveAttribute("aria-pressed", "false");
-  await expect(bars).toHaveCount(1);
+  await expect(bars).toHaveCount(2);
   await page.keyboard.press("Enter");
   await expect(toggle).toHaveAttribute("aria-pressed", "true");
-  await expect(bars).toHaveCount(2);
+  await expect(bars).toHaveCount(4);
   // the focus ring is visible
   const outline = await toggle.evaluate((el) => getComputedStyle(el).outlineStyle);
   expect(outline).not.toBe("none");
@@ -364,9 +404,13 @@ test("no layout shift while the charts mount, and readable on a phone", async ({
   await page.setViewportSize({ width: 390, height: 844 });
   await page.reload();
   await expect(page.getByTestId("forest-plot").locator("svg.recharts-surface")).toBeVisible();
-  // the page itself does not scroll sideways; wide tables scroll inside their wrapper
+  // the page itself does not scroll sideways; the results tables become stacked rows
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   expect(overflow).toBeLessThanOrEqual(0);
-  const wrap = page.getByTestId("metric-signups").locator("xpath=..");
-  expect(await wrap.evaluate((el) => getComputedStyle(el).overflowX)).toBe("auto");
+  const row = page.getByTestId("row-signups-gamified");
+  expect(await row.evaluate((el) => getComputedStyle(el).display)).toBe("flex");
+  const box = (await row.boundingBox())!;
+  expect(box.x + box.width).toBeLessThanOrEqual(390);
+  await row.scrollIntoViewIfNeeded();
+  await expect(row.locator("td.lift")).toBeInViewport(); // the lift is on screen, not beyond a sideways scroll
 });

@@ -78,6 +78,7 @@ test("Next's origin check refuses a server action posted from another origin, ev
     ],
     metrics: [{ key: "purchases", role: "primary" }],
     segments: [],
+    plannedMde: "5",
   };
   const post = (origin: string) =>
     page.request.post("/experiments/new", {

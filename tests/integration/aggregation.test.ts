@@ -123,6 +123,24 @@ async function runAggregates(plan: AnalysisPlan) {
   return { rows, result: s.decode(rows) };
 }
 
+/** The cells of each variant added up (a variant's cells differ by segment values and placebo half). */
+async function perVariant(cells: import("@/lib/analysis/statements/aggregates").AggregateCell[]) {
+  const { addMean, addRatio } = await import("@/lib/analysis/sums");
+  const out = new Map<string, { variant: string; users: number; metrics: Record<string, import("@/lib/analysis/statements/aggregates").CellMetric> }>();
+  for (const c of cells) {
+    const into = out.get(c.variant) ?? { variant: c.variant, users: 0, metrics: {} };
+    into.users += c.users;
+    for (const [key, m] of Object.entries(c.metrics)) {
+      const prev = into.metrics[key];
+      if (!prev) into.metrics[key] = m;
+      else if (prev.type === "ratio" && m.type === "ratio") into.metrics[key] = { type: "ratio", ...addRatio(prev, m) };
+      else if (prev.type !== "ratio" && m.type !== "ratio") into.metrics[key] = { type: prev.type, ...addMean(prev, m) };
+    }
+    out.set(c.variant, into);
+  }
+  return [...out.values()];
+}
+
 function bruteForce(plan: AnalysisPlan) {
   const { users, excluded } = cohortOf(plan, world);
   const values = perUserValues(plan, world, users, declarativeParts(plan));
@@ -149,11 +167,11 @@ describe("aggregates in the warehouse equal a brute-force per-user computation",
       const { rows, result } = await runAggregates(plan);
       const { users, excluded, values } = bruteForce(plan);
       const expected = expectedSums(plan, users, values);
-      expect(rows).toHaveLength(3); // O(variants) rows, never per user
+      expect(rows).toHaveLength(6); // O(variants × placebo halves) rows, never per user
       expect(excluded).toBeGreaterThan(0);
       expect(result.excludedUsers).toBe(excluded);
       let nonZero = 0;
-      for (const cell of result.cells) {
+      for (const cell of await perVariant(result.cells)) {
         const e = expected.get(cell.variant)!;
         expect(cell.users).toBe(e.users);
         for (const m of plan.metrics) {

@@ -37,7 +37,7 @@ describe("the app database while another process writes", () => {
   });
 
   it("list, results, refresh and the CLI wait out a write lock held for a few seconds", async () => {
-    const { listOverview } = await import("@/lib/analysis/overview");
+    const { listOverview } = await import("@/lib/ui/experiment-list");
     const { loadResultsDocument } = await import("@/lib/analysis/results-document");
     const { getExperiment } = await import("@/lib/analysis/experiments");
     const { runAnalysis } = await import("@/lib/analysis/run-analysis");

@@ -47,7 +47,7 @@ describe("npm run analyze", () => {
       const r = run("analyze.ts", ["checkout-redesign", "--sql", "--dialect", dialect], { BIGQUERY_PROJECT: "acme", BIGQUERY_DATASET: "product" });
       expect(r.code, r.stderr).toBe(0);
       const statements = r.stdout.split(/^;$/m).map((s) => s.trim()).filter(Boolean);
-      expect(statements).toHaveLength(2); // aggregates, and the time series on both axes
+      expect(statements).toHaveLength(3); // aggregates, the time series on both axes, and the traffic per day
       for (const s of statements) expect(s).toMatch(/SELECT/);
       if (dialect === "bigquery") {
         expect(r.stdout).toContain("`acme.product.events`");
@@ -100,6 +100,24 @@ describe("npm run analyze", () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/no experiment with id "nope"/);
     expect(r.stderr).not.toMatch(/\bat .+:\d+:\d+/);
+  });
+
+  it("a failed analysis is one line naming the snapshot, even when the warehouse's message has several", async () => {
+    const { createClient } = await import("@libsql/client");
+    const { databaseProvider } = await import("@/lib/db/config");
+    if (databaseProvider(env.database) !== "sqlite") return; // the row is changed with SQLite's client here
+    const db = createClient({ url: env.database });
+    await db.execute(`UPDATE "Experiment" SET "exposureSource" = 'missing_exposures' WHERE id = 'button-color-aa'`);
+    try {
+      const r = run("analyze.ts", ["button-color-aa"]);
+      expect(r.code).toBe(1);
+      const lines = r.stderr.trim().split("\n").filter((l) => !l.startsWith("npm warn"));
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/^analysis failed \(snapshot #\d+\): Catalog Error: .*missing_exposures.* LINE \d+:/);
+    } finally {
+      await db.execute(`UPDATE "Experiment" SET "exposureSource" = 'exposures' WHERE id = 'button-color-aa'`);
+      db.close();
+    }
   });
 });
 

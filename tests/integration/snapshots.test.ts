@@ -22,12 +22,13 @@ describe("snapshots", () => {
 
     const good = await runAnalysis("checkout-redesign");
     expect(good.status).toBe("succeeded");
-    // aggregates: 2 variants × (3 platforms × 9 countries × 3 user types) cells at most; series: 2 modes × 2 variants × 14 days
+    // aggregates: 2 variants × (3 platforms × 9 countries × 3 user types) × 2 placebo halves cells at most;
+    // series: 2 modes × 2 variants × 14 days; traffic: 2 variants × 14 days
     expect(good.rowCount).toBeGreaterThan(2);
-    expect(good.rowCount).toBeLessThanOrEqual(2 * 3 * 9 * 3 + 2 * 2 * 14);
+    expect(good.rowCount).toBeLessThanOrEqual(2 * 3 * 9 * 3 * 2 + 2 * 2 * 14 + 2 * 14);
     expect(good.sql).toContain("first_exposure");
     const params = JSON.parse(good.parameters) as { statement: string; params: Record<string, unknown> }[];
-    expect(params.map((p) => p.statement)).toEqual(["aggregates", "timeseries"]);
+    expect(params.map((p) => p.statement)).toEqual(["aggregates", "timeseries", "traffic"]);
     for (const p of params) expect(p.params).toMatchObject({ experiment_key: "checkout-redesign", start_date: "2026-10-01" });
 
     // Break the experiment's source the way an analyst might: a table that does not exist.
@@ -54,7 +55,7 @@ describe("snapshots", () => {
     const { runAnalysis } = await import("@/lib/analysis/run-analysis");
     const { getExperiment } = await import("@/lib/analysis/store");
     const { loadResultsDocument } = await import("@/lib/analysis/results-document");
-    const { listOverview } = await import("@/lib/analysis/overview");
+    const { listOverview } = await import("@/lib/ui/experiment-list");
     const { prisma } = await import("@/lib/db");
     const s = await runAnalysis("onboarding-three-arm");
     expect(s.status).toBe("succeeded");
@@ -69,11 +70,14 @@ describe("snapshots", () => {
     const after = await loadResultsDocument((await getExperiment("onboarding-three-arm"))!);
     expect(after.experiment.controlVariant).toBe("control");
     expect(after.metrics).toEqual(before.metrics);
-    // and the list shows the very numbers the page shows
+    // and the list shows the very numbers the page shows: its best arm on the primary metric, and the status
     const line = (await listOverview()).find((o) => o.id === "onboarding-three-arm")!;
-    const signups = after.metrics.find((m) => m.key === "signups")!.variants.find((v) => v.id === "short")!;
-    expect(line.headline?.relative).toBe(signups.relative?.estimate);
-    expect(line.headline?.pValue).toBe(signups.pValue);
+    const signups = after.metrics.find((m) => m.key === "signups")!.variants.filter((v) => v.id !== "control");
+    const best = [...signups].sort((a, b) => b.relative!.estimate! - a.relative!.estimate!)[0]!;
+    expect(line.bestArm?.variantKey).toBe(best.id);
+    expect(line.bestArm?.estimate).toBe(best.relative?.estimate);
+    const { decide } = await import("@/lib/ui/decision");
+    expect(line.decision.title).toBe(decide(after).title);
     await prisma.experiment.update({ where: { id: "onboarding-three-arm" }, data: { controlVariant: "control" } });
   });
 

@@ -54,7 +54,7 @@ describe("processes sharing one DuckDB file", () => {
     const impatient = await startCli("analyze.ts", ["button-color-aa"], { DUCKDB_LOCK_WAIT_MS: "500" }).done;
     expect(impatient.code).toBe(1);
     const line = oneCleanLine(impatient.stderr);
-    expect(line).toMatch(/analysis failed \(snapshot \d+\): the DuckDB warehouse is in use by another process/);
+    expect(line).toMatch(/analysis failed \(snapshot #?\d+\): the DuckDB warehouse is in use by another process/);
     const failed = await prisma.snapshot.findFirst({ where: { experimentId: "button-color-aa" }, orderBy: { id: "desc" } });
     expect(failed).toMatchObject({ status: "failed", activeExperimentId: null });
     expect(failed!.error).not.toContain(env.dir); // no paths …

@@ -176,7 +176,9 @@ function checkStatement(st: Pick<Statement, "sql" | "params" | "kind">, plan: An
   const { sql, params } = st;
   const ast = parse(sql);
   if (st.kind === "aggregates") {
-    expect(finalGroupBy(ast), "GROUP BY the variant and every segment column").toEqual(["variant", ...plan.segments.map((dim) => `seg_${dim}`)]);
+    // the last grouping column is the placebo half, a hash of the user id (an expression, "?")
+    expect(finalGroupBy(ast), "GROUP BY the variant, every segment column and the placebo half").toEqual(["variant", ...plan.segments.map((dim) => `seg_${dim}`), "?"]);
+    expect(sql).toContain("ABS(MOD(FARM_FINGERPRINT(CONCAT(@placebo_salt, CAST(v.user_id AS STRING))), 2))");
   }
 
   // tables: CTEs, or `project.dataset.table` in backquotes
@@ -203,8 +205,8 @@ function checkStatement(st: Pick<Statement, "sql" | "params" | "kind">, plan: An
       expect(params[to]).toBe(plan.endDate);
     }
   }
-  // (an aggregates statement of quantile metrics alone only counts users)
-  if (st.kind !== "aggregates" || plan.metrics.some((m) => !(m.kind === "events" && m.statistic === "quantile"))) {
+  // (an aggregates statement of quantile metrics alone only counts users; traffic counts users only)
+  if (st.kind !== "traffic" && (st.kind !== "aggregates" || plan.metrics.some((m) => !(m.kind === "events" && m.statistic === "quantile")))) {
     expect(sourceScans, "the statement scans a source").toBeGreaterThan(0);
   }
   // and on the exposure table
@@ -319,6 +321,20 @@ describe("generated BigQuery SQL with segments", () => {
   });
 });
 
+describe("the experiment form's exposure preview", () => {
+  it("parses, binds its values and prunes the exposure table's partitions", async () => {
+    const { buildExposurePreview } = await import("@/lib/analysis/statements/exposure-preview");
+    const st = buildExposurePreview({ exposureTable: "exposures", experimentKey: "new-exp", startDate: "2024-03-01", endDate: "2024-03-28" }, dialect);
+    const ast = parse(st.sql);
+    const [scan] = scans(ast, "exposures");
+    expect(scan?.range).not.toBeNull();
+    expect(st.params[scan!.range![0]]).toBe("2024-03-01");
+    expect(st.params[scan!.range![1]]).toBe("2024-03-28");
+    expect(paramsUsed(ast)).toEqual(new Set(Object.keys(st.params)));
+    expect(st.sql).toContain(`\`${PROJECT}.${DATASET}.exposures\``);
+  });
+});
+
 describe("percentile caps", () => {
   it("BigQuery gets the percentile as a literal (PERCENTILE_CONT wants one); DuckDB binds it", () => {
     const plan = planFor(all, 14, null);
@@ -384,7 +400,7 @@ describe("the checks themselves can fail", () => {
   it("a GROUP BY that misses a segment column is caught", () => {
     const segPlan = planFor(all, 0, null, ["platform", "country"]);
     const q = buildAggregates(segPlan, dialect);
-    const wrong = q.sql.replace(/\nGROUP BY ([a-z_]+)\.variant, ([a-z_]+)\.seg_platform, ([a-z_]+)\.seg_country\n/, "\nGROUP BY $1.variant, $2.seg_platform, $3.seg_platform\n");
+    const wrong = q.sql.replace(/\nGROUP BY ([a-z_]+)\.variant, ([a-z_]+)\.seg_platform, ([a-z_]+)\.seg_country, /, "\nGROUP BY $1.variant, $2.seg_platform, $3.seg_platform, ");
     expect(wrong).not.toBe(q.sql);
     expect(() => checkStatement({ ...q, sql: wrong }, segPlan)).toThrow(/GROUP BY the variant/);
   });

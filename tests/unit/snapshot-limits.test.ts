@@ -43,6 +43,8 @@ describe("snapshot limits", () => {
       exposureKey: null,
       controlVariant: "v0",
       windowDays: null,
+      plannedMde: 0.05,
+      archivedAt: null,
       segments: JSON.stringify(["platform", "country", "user_type"]),
       dataSource: "warehouse",
       refreshHours: 6,

@@ -23,6 +23,8 @@ function experiment(id: string, exposureKey: string | null): ExperimentWithParts
     exposureKey,
     controlVariant: "control",
     windowDays: null,
+    plannedMde: 0.05,
+    archivedAt: null,
     segments: "[]",
     dataSource: "warehouse",
     refreshHours: 6,

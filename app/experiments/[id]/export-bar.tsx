@@ -2,27 +2,14 @@
 
 import { useState } from "react";
 import type { ResultsDocument } from "@/lib/analysis/results-document";
-import { buildReportHtml, resultsCsv, slug } from "@/lib/ui/export";
-import { downloadText } from "@/lib/ui/download";
+import { resultsCsv, slug } from "@/lib/ui/export";
+import { downloadText, fetchStandaloneReport } from "@/lib/ui/download";
 import type { ResultRow } from "@/lib/ui/results-view";
-import { useExportRegistry } from "@/app/components/export-registry";
 
-/** CSV of the results table and the one-file HTML report (charts inlined as SVG, every table). */
-export function ExportBar({
-  doc,
-  rows,
-  mode,
-  segment,
-  segmentLabel,
-}: {
-  doc: ResultsDocument;
-  rows: ResultRow[];
-  mode: "frequentist" | "bayesian";
-  segment: string;
-  segmentLabel: string;
-}) {
-  const registry = useExportRegistry();
+/** CSV of the results table, and the one-file HTML report (the report page, rendered by the server from the page's components). */
+export function ExportBar({ doc, rows, segment, reportPath }: { doc: ResultsDocument; rows: ResultRow[]; segment: string; reportPath: string }) {
   const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
   const stem = slug(`${doc.experiment.id}${segment !== "all" ? `-${segment}` : ""}`);
 
   function csv() {
@@ -41,25 +28,15 @@ export function ExportBar({
     );
   }
 
-  function report() {
+  async function report() {
     setError(null);
+    setBusy(true);
     try {
-      const charts = (registry?.charts() ?? []).flatMap((c) => {
-        const out = c.toSvg();
-        return out ? [{ title: c.title, svg: out.svg }] : [];
-      });
-      const html = buildReportHtml({
-        doc,
-        rows,
-        mode,
-        segmentLabel,
-        charts,
-        generatedAt: new Date().toISOString().slice(0, 16).replace("T", " ") + " UTC",
-        url: window.location.href,
-      });
-      downloadText(html, `${stem}-report.html`, "text/html;charset=utf-8");
+      downloadText(await fetchStandaloneReport(reportPath), `${stem}-report.html`, "text/html;charset=utf-8");
     } catch (err) {
       setError(`The report could not be built: ${err instanceof Error ? err.message : "unknown error"}`);
+    } finally {
+      setBusy(false);
     }
   }
 
@@ -69,7 +46,7 @@ export function ExportBar({
       <button type="button" onClick={csv} disabled={!doc.snapshot} title="The results table: one line per metric and variant">
         CSV
       </button>
-      <button type="button" onClick={report} disabled={!doc.snapshot} title="One HTML file with every chart and table">
+      <button type="button" onClick={report} disabled={!doc.snapshot || busy} aria-busy={busy} title="One HTML file: decision, health and every table">
         Report (HTML)
       </button>
       {error ? (

@@ -4,7 +4,7 @@ import { formatBytes, formatDuration, formatInteger } from "@/lib/format";
 import { LocalTime } from "@/app/components/local-time";
 import { scrubInternals } from "@/lib/public-error";
 
-/** Past analyses: when, how long, how much was scanned, and how each one ended. */
+/** Past analyses, numbered per experiment: when, how long, how much was scanned, how each ended, and a link to its full results and SQL. */
 export function SnapshotHistory({
   experimentId,
   snapshots,
@@ -33,14 +33,17 @@ export function SnapshotHistory({
               Rows returned
             </th>
             <th scope="col">Warehouse</th>
-            <th scope="col">Query</th>
+            <th scope="col">Open</th>
           </tr>
         </thead>
         <tbody>
-          {snapshots.map((s) => (
+          {snapshots.map((s) => {
+            const n = s.number ?? s.id;
+            const href = `/experiments/${encodeURIComponent(experimentId)}/snapshots/${n}`;
+            return (
             <tr key={s.id} data-status={s.status}>
               <th scope="row">
-                #{s.id}
+                #{n}
                 {s.id === shownId ? <span className="badge">shown</span> : null}
               </th>
               <td>
@@ -54,17 +57,23 @@ export function SnapshotHistory({
               <td className="num">{formatBytes(s.bytesProcessed === null ? null : Number(s.bytesProcessed))}</td>
               <td className="num">{formatInteger(s.rowCount)}</td>
               <td>{s.warehouse}</td>
-              <td>
-                {s.sql ? (
-                  <Link href={`/experiments/${encodeURIComponent(experimentId)}/snapshots/${s.id}`}>
-                    SQL<span className="sr-only"> of snapshot #{s.id}</span>
+              <td className="nowrap">
+                {s.status === "succeeded" ? (
+                  <Link href={href}>
+                    Results<span className="sr-only"> of snapshot #{n}</span>
                   </Link>
-                ) : (
-                  <span className="muted">—</span>
-                )}
+                ) : null}
+                {s.status === "succeeded" && s.sql ? " · " : null}
+                {s.sql ? (
+                  <Link href={`${href}#sql-heading`}>
+                    SQL<span className="sr-only"> of snapshot #{n}</span>
+                  </Link>
+                ) : null}
+                {!s.sql && s.status !== "succeeded" ? <span className="muted">—</span> : null}
               </td>
             </tr>
-          ))}
+            );
+          })}
         </tbody>
       </table>
     </div>

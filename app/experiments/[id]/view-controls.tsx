@@ -1,17 +1,14 @@
 "use client";
 
 import { useId, useState } from "react";
-import { formatInteger } from "@/lib/format";
-import type { SegmentInfo } from "@/lib/ui/results-view";
-import { SEGMENT_DIMENSION_LABELS } from "@/lib/ui/results-view";
+import { levelPercent } from "@/lib/ui/results-view";
 import { useViewNavigation, type ViewState } from "./use-view-navigation";
 
-const ALPHAS = [
-  { value: 0.01, label: "0.01 (99% intervals)" },
-  { value: 0.05, label: "0.05 (95% intervals)" },
-  { value: 0.1, label: "0.10 (90% intervals)" },
-  { value: 0.2, label: "0.20 (80% intervals)" },
-];
+const ALPHAS = [0.01, 0.05, 0.1, 0.2];
+
+function alphaLabel(alpha: number, bayesian: boolean): string {
+  return bayesian ? `${alpha} (win at ${levelPercent(alpha)}% chance)` : `${alpha} (${levelPercent(alpha)}% intervals)`;
+}
 
 const CORRECTIONS = [
   { value: "none", label: "None" },
@@ -31,11 +28,8 @@ export function ViewControls({ current, metrics, treatments }: ViewControlsProps
   const { view, display } = state;
   const uid = useId();
   const [copied, setCopied] = useState<string | null>(null);
-  const alphas = ALPHAS.some((a) => a.value === view.alpha)
-    ? ALPHAS
-    : [...ALPHAS, { value: view.alpha, label: `${view.alpha} (${Math.round((1 - view.alpha) * 1000) / 10}% intervals)` }].sort(
-        (a, b) => a.value - b.value,
-      );
+  const bayesian = display.mode === "bayesian";
+  const alphas = (ALPHAS.includes(view.alpha) ? ALPHAS : [...ALPHAS, view.alpha].sort((a, b) => a - b)).map((value) => ({ value, label: alphaLabel(value, bayesian) }));
   const shownMetrics = display.metrics ?? metrics.map((m) => m.key);
   const shownVariants = display.variants ?? treatments.map((t) => t.key);
 
@@ -82,7 +76,7 @@ export function ViewControls({ current, metrics, treatments }: ViewControlsProps
                 name={`${uid}-mode`}
                 value={m}
                 checked={display.mode === m}
-                onChange={() => update({ display: { mode: m } })}
+                onChange={() => update({ display: { mode: m }, view: { mode: m } })}
               />
               {m === "frequentist" ? "Frequentist" : "Bayesian"}
             </label>
@@ -98,9 +92,17 @@ export function ViewControls({ current, metrics, treatments }: ViewControlsProps
             ))}
           </select>
         </label>
-        <label className="field" title="Multiple-comparison correction over every metric and variant: Holm controls the family-wise error rate, Benjamini–Hochberg the false discovery rate">
-          <span>Correction</span>
+        <label
+          className="field"
+          title={
+            bayesian
+              ? "Bayesian results are not adjusted for multiple comparisons"
+              : "Multiple-comparison correction over every metric and variant: Holm controls the family-wise error rate, Benjamini–Hochberg the false discovery rate"
+          }
+        >
+          <span>Correction{bayesian ? " (frequentist only)" : ""}</span>
           <select
+            disabled={bayesian}
             value={view.correction}
             onChange={(e) => update({ view: { correction: e.target.value as ViewState["view"]["correction"] } })}
           >
@@ -112,8 +114,8 @@ export function ViewControls({ current, metrics, treatments }: ViewControlsProps
           </select>
         </label>
         <div className="checks">
-          <label title="Always-valid confidence sequences: safe to look at the results every day">
-            <input type="checkbox" checked={view.sequential} onChange={(e) => update({ view: { sequential: e.target.checked } })} />
+          <label title={bayesian ? "Sequential testing applies to frequentist results" : "Always-valid confidence sequences: safe to look at the results every day"}>
+            <input type="checkbox" disabled={bayesian} checked={view.sequential} onChange={(e) => update({ view: { sequential: e.target.checked } })} />
             Sequential
           </label>
           <label title="Variance reduction with each user's pre-exposure value of the metric">
@@ -194,75 +196,5 @@ export function ViewControls({ current, metrics, treatments }: ViewControlsProps
         </span>
       </div>
     </form>
-  );
-}
-
-export function SegmentPicker({
-  current,
-  segments,
-}: {
-  current: ViewState;
-  segments: SegmentInfo[];
-}) {
-  const { state, update, pending } = useViewNavigation(current);
-  const uid = useId();
-  const dims = (["platform", "country", "user_type"] as const).filter((d) => segments.some((s) => s.dimension === d));
-  const all = segments.find((s) => s.id === "all");
-  if (segments.length === 0) {
-    return (
-      <div className="segment-picker" data-testid="segment-picker">
-        <label htmlFor={`${uid}-segment`}>Segment</label>{" "}
-        <select id={`${uid}-segment`} disabled value="all">
-          <option value="all">All users</option>
-        </select>{" "}
-        <span className="muted">Segments are not available for this snapshot; a new analysis computes them.</span>
-      </div>
-    );
-  }
-  const tabs: { id: string; label: string }[] = [
-    { id: "all", label: "All users" },
-    ...dims.map((d) => ({ id: `dim:${d}`, label: SEGMENT_DIMENSION_LABELS[d] })),
-  ];
-  const selected = segments.find((s) => s.id === state.display.segment) ?? all;
-  const activeDim = selected && selected.dimension !== "all" ? selected.dimension : null;
-  return (
-    <div className="segment-picker" data-testid="segment-picker">
-      <nav aria-label="Segment dimension" className="segment-tabs">
-        {tabs.map((t) => {
-          const isAll = t.id === "all";
-          const dim = isAll ? null : (t.id.slice(4) as (typeof dims)[number]);
-          const active = isAll ? activeDim === null : activeDim === dim;
-          const target = isAll ? "all" : (segments.find((s) => s.dimension === dim)?.id ?? "all");
-          return (
-            <button
-              key={t.id}
-              type="button"
-              className="tab"
-              aria-current={active ? "true" : undefined}
-              onClick={() => update({ display: { segment: target } })}
-            >
-              {t.label}
-            </button>
-          );
-        })}
-      </nav>
-      {activeDim ? (
-        <label className="field">
-          <span>{SEGMENT_DIMENSION_LABELS[activeDim]}</span>
-          <select value={selected?.id ?? "all"} onChange={(e) => update({ display: { segment: e.target.value } })}>
-            {segments
-              .filter((s) => s.dimension === activeDim)
-              .map((s) => (
-                <option key={s.id} value={s.id}>
-                  {s.value} ({formatInteger(s.users)} users)
-                </option>
-              ))}
-          </select>
-        </label>
-      ) : null}
-      <span role="status" aria-live="polite" className="muted status-slot">
-        {pending ? "Loading segment…" : ""}
-      </span>
-    </div>
   );
 }

@@ -21,7 +21,8 @@ import type { Statement } from "./statement";
  * segment values (platform and country capped to the top N + "other", user type at most three
  * values), so the rows stay in the hundreds, never per user.
  * Every statistic is a sum, so the whole population and each segment slice are sums of these
- * cells, added up in code. (GROUPING SETS would return the slices directly, but on DuckDB its
+ * cells, added up in code. One more grouping column, `placebo_half`, splits every cell in two by
+ * a salted hash of the user id: the control's two halves are the placebo A/A check. (GROUPING SETS would return the slices directly, but on DuckDB its
  * extra hash tables share the memory limit with the source joins, which then spill: 2× slower
  * at 5M users.)
  */
@@ -31,6 +32,8 @@ export type CellMetric = ({ type: "mean" | "proportion" } & MeanSums) | ({ type:
 
 export interface AggregateCell {
   variant: string;
+  /** which half of the placebo split (a hash of the user id) the cell's users are in */
+  half: 0 | 1;
   /** the cell's value of each planned segment dimension */
   segments: Partial<Record<SegmentDimension, string>>;
   users: number;
@@ -58,6 +61,7 @@ export function aggregateColumns(plan: AnalysisPlan): ColumnSpec[] {
   return [
     { name: col.variant, kind: "string" },
     ...plan.segments.map((dim) => ({ name: col.segment(dim), kind: "nullable string" as const })),
+    { name: col.placeboHalf, kind: "number" },
     { name: col.users, kind: "number" },
     { name: col.excludedUsers, kind: "number" },
     ...reported(plan).flatMap((m) => metricFields(m, covariates).map((f) => ({ name: col.metric(m.key, f), kind: "number" as const }))),
@@ -199,8 +203,11 @@ function decodeCells(plan: AnalysisPlan, rows: readonly Row[]): AggregatesResult
         ...(covariate ? { covariate } : {}),
       };
     }
+    const half = num(r, col.placeboHalf);
+    if (half !== 0 && half !== 1) throw new Error(`aggregates statement: column "${col.placeboHalf}" is ${half}, not 0 or 1`);
     return {
       variant: str(r, col.variant),
+      half,
       segments: Object.fromEntries(plan.segments.map((dim) => [dim, (r[col.segment(dim)] as string | null) ?? "(none)"])),
       users: num(r, col.users),
       metrics,
@@ -217,11 +224,14 @@ export function buildAggregates(plan: AnalysisPlan, d: Dialect): Statement<Aggre
   const from = ctes.some((c) => c.startsWith("capped_values AS")) ? "capped_values" : "user_values";
   const aggregates = aggregateSelects(plan, d, values.columns);
   const segmentSelect = plan.segments.map((dim) => `,\n  v.${col.segment(dim)} AS ${col.segment(dim)}`).join("");
-  const groupBy = `GROUP BY ${["v.variant", ...plan.segments.map((dim) => `v.${col.segment(dim)}`)].join(", ")}`;
+  // the salt makes each experiment's split its own: a half that happens to hold heavy users in one experiment is not the same half in the next
+  const half = d.hashHalf("v.user_id", p.bind("placebo_salt", `placebo:${plan.experimentKey}:`));
+  const groupBy = `GROUP BY ${["v.variant", ...plan.segments.map((dim) => `v.${col.segment(dim)}`), half].join(", ")}`;
   const sql = `WITH
 ${ctes.join(",\n")}
 SELECT
   v.variant AS ${col.variant}${segmentSelect},
+  ${half} AS ${col.placeboHalf},
   COUNT(*) AS ${col.users},
   (SELECT COUNT(*) FROM first_exposure WHERE several_variants) AS ${col.excludedUsers}${aggregates.length ? ",\n  " : ""}${aggregates.join(",\n  ")}
 FROM ${from} v

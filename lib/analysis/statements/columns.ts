@@ -10,6 +10,11 @@ export const col = {
   variant: "variant",
   users: "users",
   excludedUsers: "excluded_users",
+  /** the half (0 or 1) of a hash split of users: the placebo A/A groups by it */
+  placeboHalf: "placebo_half",
+  /** days since the analysis' start date */
+  day: "day",
+  exposures: "exposures",
   segment: (dim: SegmentDimension) => `seg_${dim}`,
   /** a per-metric column, in results or in intermediate relations */
   metric: (key: string, field: MetricField) => `${key}__${field}`,

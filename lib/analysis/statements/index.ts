@@ -5,6 +5,7 @@ import { isQuantile } from "./measures";
 import { buildQuantile, type QuantileResult } from "./quantile";
 import type { Statement } from "./statement";
 import { buildTimeSeries, timeSeriesMetrics, type TimeSeriesStats } from "./timeseries";
+import { buildTraffic, type TrafficStats } from "./traffic";
 import { commentText } from "../sql-comment";
 
 export type { Statement } from "./statement";
@@ -17,6 +18,8 @@ export interface AnalysisStatements {
   quantiles: Statement<QuantileResult>[];
   /** cumulative series by exposure day and calendar day, when some metric is drawn */
   timeseries: Statement<TimeSeriesStats[]> | null;
+  /** users first exposed per day and variant (the health section's traffic) */
+  traffic: Statement<TrafficStats>;
 }
 
 export function analysisStatements(plan: AnalysisPlan, d: Dialect): AnalysisStatements {
@@ -24,12 +27,13 @@ export function analysisStatements(plan: AnalysisPlan, d: Dialect): AnalysisStat
     aggregates: buildAggregates(plan, d),
     quantiles: plan.metrics.filter(isQuantile).map((m) => buildQuantile(m, plan, d)),
     timeseries: timeSeriesMetrics(plan.metrics).length > 0 ? buildTimeSeries(plan, d) : null,
+    traffic: buildTraffic(plan, d),
   };
 }
 
 /** The statements in the order they run. */
 export function statementList(s: AnalysisStatements): Statement[] {
-  return [s.aggregates, ...s.quantiles, ...(s.timeseries ? [s.timeseries] : [])];
+  return [s.aggregates, ...s.quantiles, ...(s.timeseries ? [s.timeseries] : []), s.traffic];
 }
 
 /** The statements as one script: each followed by a line with a single `;`. */

@@ -7,7 +7,7 @@ import type { ColumnSpec } from "./columns";
  * statement module's `build(plan, dialect)`.
  */
 export interface Statement<T = unknown> {
-  kind: "aggregates" | "quantile" | "timeseries";
+  kind: "aggregates" | "quantile" | "timeseries" | "traffic" | "exposure-preview";
   /** unique within an analysis, e.g. "aggregates", "quantile:order_value_p90" */
   name: string;
   /** one line shown above the SQL */

@@ -33,10 +33,10 @@ export async function signIn(page: Page, role: E2eRole, next = "/experiments"): 
 }
 
 /** Follows a run (GET /api/runs/<id>) until it has finished; its last status. */
-export async function runOutcome(request: APIRequestContext, runId: number, timeoutMs = 60_000): Promise<{ status: string; error: string | null }> {
+export async function runOutcome(request: APIRequestContext, runId: number, timeoutMs = 60_000): Promise<{ status: string; error: string | null; snapshotNumber: number | null }> {
   const end = Date.now() + timeoutMs;
   for (;;) {
-    const body = (await (await request.get(`/api/runs/${runId}`, { headers: bearer("read") })).json()) as { status: string; error: string | null };
+    const body = (await (await request.get(`/api/runs/${runId}`, { headers: bearer("read") })).json()) as { status: string; error: string | null; snapshotNumber: number | null };
     if (!["queued", "running"].includes(body.status)) return body;
     if (Date.now() > end) throw new Error(`run ${runId} still ${body.status} after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 200));

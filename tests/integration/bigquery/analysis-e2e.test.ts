@@ -70,10 +70,10 @@ describe.each<{ covariateLookbackDays: number; windowDays: number | null; segmen
     // canned aggregate rows: one per variant, every output column of the statement
     const columns = outputColumns(sql);
     expect(columns).toEqual(statement.columns.map((c) => c.name));
-    expect(columns).toEqual(expect.arrayContaining(["variant", "users", "excluded_users", "revenue__sum", "aov__dsum", "order_revenue__sum"]));
+    expect(columns).toEqual(expect.arrayContaining(["variant", "placebo_half", "users", "excluded_users", "revenue__sum", "aov__dsum", "order_revenue__sum"]));
     for (const dim of segments) expect(columns).toContain(`seg_${dim}`);
     const stringColumn = (c: string) => c === "variant" || c.startsWith("seg_");
-    const intColumn = (c: string) => c === "users" || c === "excluded_users";
+    const intColumn = (c: string) => c === "users" || c === "excluded_users" || c === "placebo_half";
     const fields: FakeField[] = columns.map((name) => ({
       name,
       type: stringColumn(name) ? "STRING" : intColumn(name) ? "INTEGER" : "FLOAT",
@@ -147,6 +147,7 @@ describe.each<{ covariateLookbackDays: number; windowDays: number | null; segmen
     const decoded = statement.decode(result.rows);
     expect(decoded.excludedUsers).toBe(12);
     expect(decoded.cells.map((c) => c.users)).toEqual([5012, 4988]);
+    expect(decoded.cells.map((c) => c.half)).toEqual([1, 1]); // the placebo half, an INT64 from BigQuery
     const aov = decoded.cells[1]!.metrics.aov!;
     expect(aov.type).toBe("ratio");
     expect(aov.type === "ratio" && aov.denominatorSum).toBe(Number(`${columns.indexOf("aov__dsum")}.5`));

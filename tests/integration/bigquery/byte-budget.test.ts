@@ -34,20 +34,22 @@ async function analyse(dryRunBytes: number) {
 }
 
 describe("the byte cap covers the whole analysis", () => {
-  it("refuses two statements of 6 GB each under a 10 GB cap, before any real job", async () => {
-    const snapshot = await analyse(6_000_000_000);
+  it("refuses three statements of 4 GB each under a 10 GB cap, before any real job", async () => {
+    const snapshot = await analyse(4_000_000_000);
     expect(snapshot.status).toBe("failed");
-    expect(snapshot.error).toMatch(/^analysis refused: its 2 statements would scan 12\.00 GB in all \(aggregates 6\.00 GB, timeseries 6\.00 GB\), above BIGQUERY_MAX_BYTES=10000000000/);
-    expect(fake.requestsTo("jobs.insert.dryRun")).toHaveLength(2);
+    expect(snapshot.error).toMatch(
+      /^analysis refused: its 3 statements would scan 12\.00 GB in all \(aggregates 4\.00 GB, timeseries 4\.00 GB, traffic 4\.00 GB\), above BIGQUERY_MAX_BYTES=10000000000/,
+    );
+    expect(fake.requestsTo("jobs.insert.dryRun")).toHaveLength(3);
     expect(fake.requestsTo("jobs.insert")).toHaveLength(0);
   });
 
-  it("runs both statements when their sum fits (4 + 4 GB under 10 GB)", async () => {
-    const snapshot = await analyse(4_000_000_000);
+  it("runs every statement when their sum fits (3 × 3 GB under 10 GB)", async () => {
+    const snapshot = await analyse(3_000_000_000);
     expect(snapshot.error ?? "").not.toMatch(/refused/);
     const jobs = fake.requestsTo("jobs.insert");
-    expect(jobs).toHaveLength(2);
-    expect(fake.requestsTo("jobs.insert.dryRun"), "each statement is dry-run once, for the budget").toHaveLength(2);
+    expect(jobs).toHaveLength(3);
+    expect(fake.requestsTo("jobs.insert.dryRun"), "each statement is dry-run once, for the budget").toHaveLength(3);
     for (const job of jobs) expect(job.body?.configuration?.query?.maximumBytesBilled).toBe("10000000000");
   });
 });

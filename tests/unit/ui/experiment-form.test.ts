@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { emptyFormValues, validateExperimentForm, type ExperimentFormValues } from "@/lib/ui/experiment-form";
+import { emptyFormValues, validateExperimentForm, weightShares, type ExperimentFormValues } from "@/lib/ui/experiment-form";
 
 const metricKeys = ["purchases", "sessions"];
 
@@ -19,6 +19,20 @@ function valid(): ExperimentFormValues {
 }
 
 describe("experiment form", () => {
+  it("shows weights as the shares they become, and takes the planned effect in percent", () => {
+    const shares = weightShares(["60", "30"]);
+    expect(shares[0]).toBeCloseTo(2 / 3, 12);
+    expect(shares[1]).toBeCloseTo(1 / 3, 12);
+    expect(weightShares(["1", "1", "2"])).toEqual([0.25, 0.25, 0.5]);
+    expect(weightShares(["1", "abc"])).toEqual([null, null]);
+    expect(weightShares(["1", "0"])).toEqual([null, null]);
+    const r = validateExperimentForm({ ...valid(), plannedMde: "2.5" }, metricKeys);
+    expect(r.ok && r.input.plannedMde).toBe(0.025);
+    const bad = validateExperimentForm({ ...valid(), plannedMde: "0" }, metricKeys);
+    expect(!bad.ok && bad.errors.plannedMde).toBe("More than 0%");
+    expect(!validateExperimentForm({ ...valid(), plannedMde: "five" }, metricKeys).ok).toBe(true);
+  });
+
   it("turns valid values into saveExperiment input", () => {
     const r = validateExperimentForm(valid(), metricKeys);
     expect(r).toEqual({
@@ -44,6 +58,7 @@ describe("experiment form", () => {
           { key: "purchases", role: "primary" },
           { key: "sessions", role: "guardrail" },
         ],
+        plannedMde: 0.05,
       },
     });
     const open = validateExperimentForm({ ...valid(), endDate: "", windowDays: "", exposureKey: "" }, metricKeys);

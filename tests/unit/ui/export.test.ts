@@ -1,13 +1,12 @@
 import Papa from "papaparse";
 import { describe, expect, it } from "vitest";
-import type { ResultsDocument } from "@/lib/analysis/results-document";
 import {
-  buildReportHtml,
   composeStandaloneSvg,
   escapeXml,
   RESULTS_CSV_FIELDS,
   resultsCsv,
   slug,
+  standaloneReport,
   timeseriesCsv,
 } from "@/lib/ui/export";
 import type { ResultRow } from "@/lib/ui/results-view";
@@ -80,6 +79,7 @@ const row = (metricKey: string, variantKey: string): ResultRow => ({
   risk: 0.001,
   cuped: true,
   verdict: "win",
+  currency: metricKey === "rev" ? "EUR" : null,
 });
 
 describe("CSV", () => {
@@ -100,6 +100,7 @@ describe("CSV", () => {
     expect(parsed.data[0]?.relative_ci_low).toBe("");
     expect(parsed.data[0]?.p_value_adjusted).toBe("0.06");
     expect(parsed.data[0]?.ci_level).toBe("0.95");
+    expect(parsed.data.map((r) => r.currency)).toEqual(["", "EUR", "EUR"]);
   });
 
   it("time series: one line per point", () => {
@@ -119,54 +120,17 @@ describe("CSV", () => {
 });
 
 describe("HTML report", () => {
-  it("is one self-contained file with the charts, every metric and escaped text", () => {
-    const doc = {
-      experiment: {
-        id: "x",
-        name: "Test <script>alert(1)</script>",
-        hypothesis: "H",
-        owner: "o",
-        status: "running",
-        startDate: "2026-01-01",
-        endDate: null,
-        controlVariant: "control",
-        variants: [
-          { key: "control", name: "Control", weight: 1 },
-          { key: "a", name: "A", weight: 1 },
-        ],
-      },
-      snapshot: null,
-      lastFailure: null,
-      view: { alpha: 0.05, correction: "none", sequential: false, cuped: true },
-      users: [
-        { variant: "control", name: "Control", users: 100 },
-        { variant: "a", name: "A", users: 101 },
-      ],
-      excludedUsers: 3,
-      srm: { chiSquare: 10, pValue: 0.001, mismatch: true },
-      metrics: [],
-      warnings: [],
-      segments: [],
-      segment: "all",
-      timeseries: [],
-    } as unknown as ResultsDocument;
-    const html = buildReportHtml({
-      doc,
-      rows: [row("purchases", "a"), { ...row("rev", "a"), role: "guardrail", verdict: "lose" }],
-      mode: "frequentist",
-      segmentLabel: "All users",
-      charts: [{ title: "Forest", svg: '<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"><title>F</title></svg>' }],
-      generatedAt: "2026-01-02 10:00 UTC",
-    });
-    expect(html.startsWith("<!doctype html>")).toBe(true);
-    expect(html).not.toContain("<script>");
-    expect(html).toContain("Test &lt;script&gt;");
-    expect(html).toContain('<svg xmlns="http://www.w3.org/2000/svg"><title>F</title></svg>');
-    expect(html).not.toContain("<?xml");
-    expect(html).toContain("Purchases");
-    expect(html).toContain("Revenue, &quot;net&quot;");
-    expect(html).toContain("Sample ratio mismatch");
-    expect(html).toContain("Guardrail failing");
-    expect(html).toContain("<h2>Guardrail metrics</h2>");
+  it("is the server-rendered page as one self-contained file: no scripts or links, its styles inlined", () => {
+    const page = `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><link rel="stylesheet" href="/_next/static/chunks/a.css"/><script src="/_next/static/chunks/main.js" async=""></script></head><body><main><h1>Checkout redesign</h1><p data-testid="decision-title">Ship One-page checkout</p></main><script>self.__next_f.push([1,"x"])</script></body></html>`;
+    const html = standaloneReport({ html: page, css: [".decision{color:green}", "a{color:blue}</style><script>alert(1)</script>"], generatedAt: "2026-01-02 10:00 UTC", url: "http://x/experiments/a?b=1&c=2" });
+    expect(html.startsWith("<!DOCTYPE html>")).toBe(true);
+    expect(html).not.toMatch(/<script/i);
+    expect(html).not.toMatch(/<link/i);
+    expect(html).toContain("<style>\n.decision{color:green}");
+    expect(html).toContain("a{color:blue}\\3C /style>\\3C script>alert(1)"); // escaped: the style element is not closed early
+    expect(html.indexOf("<style>")).toBeLessThan(html.indexOf("</head>"));
+    expect(html).toContain('<p data-testid="decision-title">Ship One-page checkout</p>');
+    expect(html).toContain("Generated 2026-01-02 10:00 UTC from <a href=\"http://x/experiments/a?b=1&amp;c=2\">");
+    expect(html.indexOf("report-footer")).toBeLessThan(html.indexOf("</body>"));
   });
 });

@@ -55,7 +55,7 @@ describe("view and display params", () => {
   });
 
   it("round-trips through the URL", () => {
-    const view = { alpha: 0.1, correction: "bh" as const, sequential: true, cuped: false };
+    const view = { alpha: 0.1, correction: "bh" as const, sequential: true, cuped: false, mode: "bayesian" as const };
     const display = {
       ...DEFAULT_DISPLAY,
       display: "absolute" as const,

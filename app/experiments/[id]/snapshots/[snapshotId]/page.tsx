@@ -2,31 +2,36 @@ import { routeParam } from "@/app/route-param";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { getExperiment } from "@/lib/analysis/experiments";
-import { getSnapshot } from "@/lib/analysis/store";
+import { getSnapshotByNumber } from "@/lib/analysis/store";
+import { loadSnapshotDocument } from "@/lib/analysis/results-document";
 import { formatBytes, formatDuration, formatInteger } from "@/lib/format";
+import { decide } from "@/lib/ui/decision";
+import { visibleRows } from "@/lib/ui/results-view";
+import { displayFromParams, viewFromParams } from "@/lib/ui/view-params";
 import { LocalTime } from "@/app/components/local-time";
 import { CopyButton } from "@/app/components/copy-button";
+import { DecisionCard } from "@/app/components/results/decision-card";
+import { AnalysisSections } from "@/app/components/results/analysis-sections";
 import { scrubInternals } from "@/lib/public-error";
 import { mayRead, requirePageRole } from "@/lib/auth/page-access";
 
 export const dynamic = "force-dynamic";
 
-type Props = { params: Promise<{ id: string; snapshotId: string }> };
+// The route segment is the snapshot's number within the experiment (#1, #2, …), not its row id.
+type Props = { params: Promise<{ id: string; snapshotId: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
 
-async function load(id: string, snapshotId: string) {
-  const sid = Number(snapshotId);
-  if (!Number.isSafeInteger(sid) || sid <= 0) return null;
-  const [exp, snapshot] = await Promise.all([
-    getExperiment(id),
-    getSnapshot(id, sid),
-  ]);
+async function load(id: string, number: string) {
+  const n = Number(number);
+  if (!Number.isSafeInteger(n) || n <= 0) return null;
+  const exp = await getExperiment(id);
+  const snapshot = exp ? await getSnapshotByNumber(exp.id, n) : null;
   return exp && snapshot ? { exp, snapshot } : null;
 }
 
 export async function generateMetadata({ params }: Props) {
   const { id, snapshotId } = await params;
   const found = (await mayRead()) ? await load(routeParam(id), snapshotId) : null;
-  return { title: found ? `Snapshot #${found.snapshot.id} · ${found.exp.name}` : "Not found" };
+  return { title: found ? `Snapshot #${found.snapshot.number} · ${found.exp.name}` : "Not found" };
 }
 
 function parameters(json: string): [string, string][] {
@@ -48,21 +53,28 @@ function parameters(json: string): [string, string][] {
   return json && json !== "{}" ? [["(raw)", json]] : [];
 }
 
-/** Transparency: the exact SQL one analysis ran, its bound parameters, cost and outcome. */
-export default async function SnapshotPage({ params }: Props) {
+/** One past analysis: its full results (recomputed from its stored sums), and the exact SQL it ran. */
+export default async function SnapshotPage({ params, searchParams }: Props) {
   const { id, snapshotId } = await params;
   await requirePageRole("viewer", `/experiments/${id}/snapshots/${snapshotId}`);
   const found = await load(routeParam(id), snapshotId);
   if (!found) notFound();
   const { exp, snapshot: s } = found;
+  const sp = await searchParams;
+  const view = viewFromParams(sp);
+  const display = displayFromParams(sp);
+  const doc = await loadSnapshotDocument(exp, s, view);
+  const decision = decide(doc);
   const params_ = parameters(s.parameters);
   const base = `/experiments/${encodeURIComponent(exp.id)}`;
   return (
-    <article>
+    <article className="dashboard snapshot-page">
       <p className="muted breadcrumb">
-        <Link href="/experiments">Experiments</Link> / <Link href={base}>{exp.name}</Link> / snapshot #{s.id}
+        <Link href="/experiments">Experiments</Link> / <Link href={base}>{exp.name}</Link> / snapshot #{s.number}
       </p>
-      <h1>Snapshot #{s.id}</h1>
+      <h1>
+        {exp.name}: snapshot #{s.number}
+      </h1>
       <dl className="facts">
         <div>
           <dt>Status</dt>
@@ -95,10 +107,22 @@ export default async function SnapshotPage({ params }: Props) {
       </dl>
       {s.error ? (
         <div className="banner error" role="alert">
-          <strong>The warehouse reported an error</strong>
+          <strong>This analysis failed</strong>
           <pre>{scrubInternals(s.error)}</pre>
         </div>
       ) : null}
+
+      {doc.snapshot ? (
+        <>
+          <p className="muted small">
+            The results as this snapshot computed them, recomputed from its stored sums for the default view{" "}
+            (<Link href={base}>the experiment&apos;s page</Link> shows the latest).
+          </p>
+          <DecisionCard decision={decision} />
+          <AnalysisSections doc={doc} rows={visibleRows(doc, display)} decision={decision} display={display.display} />
+        </>
+      ) : null}
+
       <div className="section-head">
         <h2 id="sql-heading">SQL</h2>
         {s.sql ? <CopyButton text={s.sql} label="Copy SQL" /> : null}
@@ -114,8 +138,8 @@ export default async function SnapshotPage({ params }: Props) {
       {params_.length === 0 ? (
         <p className="muted">None.</p>
       ) : (
-        <div className="table-wrap">
-          <table data-testid="snapshot-parameters">
+        <div className="table-scroll">
+          <table data-testid="snapshot-parameters" className="compact">
             <thead>
               <tr>
                 <th scope="col">Parameter</th>

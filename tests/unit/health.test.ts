@@ -1,0 +1,133 @@
+import { describe, expect, it } from "vitest";
+import { binomialUpper, healthOf, placeboHealth, segmentSrm, trafficHealth } from "@/lib/analysis/health";
+import type { SufficientStats } from "@/lib/analysis/sufficient-stats";
+import { craftStats, meanSums } from "../support/crafted-stats";
+
+const base = () =>
+  craftStats({
+    variants: [
+      { key: "control", users: 5000 },
+      { key: "treatment", users: 5000 },
+    ],
+    metrics: [{ key: "sessions", role: "primary", type: "mean", arms: { control: { mean: 3, sd: 2, pre: 3 }, treatment: { mean: 3, sd: 2, pre: 3 } } }],
+    days: 10,
+    dailyUsers: 1000,
+  });
+
+describe("traffic", () => {
+  it("daily and cumulative users per variant; the recent rate; a variant with no users on a busy day", () => {
+    const stats = base();
+    stats.traffic = {
+      startDate: "2026-10-30",
+      days: 5,
+      points: [
+        { x: 0, users: { control: 100, treatment: 100 } },
+        { x: 1, users: { control: 90, treatment: 0 } },
+        { x: 3, users: { control: 5, treatment: 4 } },
+      ],
+    };
+    const t = trafficHealth(stats);
+    expect(t.days.map((d) => d.date)).toEqual(["2026-10-30", "2026-10-31", "2026-11-01", "2026-11-02"]);
+    expect(t.days.map((d) => d.cumulative.treatment)).toEqual([100, 100, 100, 104]);
+    expect(t.days[2]!.users).toEqual({ control: 0, treatment: 0 });
+    expect(t.gaps).toEqual([{ date: "2026-10-31", variant: "treatment" }]);
+    expect(t.level).toBe("warn");
+    expect(t.recentDailyUsers).toBeCloseTo((200 + 90 + 0 + 9) / 4, 12);
+    expect(t.note).toBe("No new users in the last 1 day of the analysis (last on 2026-11-02).");
+    delete stats.traffic;
+    expect(trafficHealth(stats).level).toBe("unavailable");
+  });
+});
+
+describe("sample ratio mismatch per segment dimension", () => {
+  it("tests each value against the planned split, Bonferroni over the values", () => {
+    const stats = craftStats({
+      variants: [
+        { key: "control", users: 10_000 },
+        { key: "treatment", users: 10_000 },
+      ],
+      metrics: [],
+      segments: {
+        platform: { ios: { control: 3000, treatment: 3200 }, android: { control: 7000, treatment: 6800 } },
+        country: { US: { control: 5000, treatment: 5000 }, DE: { control: 5000, treatment: 5000 } },
+      },
+    });
+    const [platform, country] = segmentSrm(stats);
+    // R: chisq.test(c(3000, 3200))$p.value = 0.01108517; over 2 values the threshold is 0.0005
+    expect(platform!.values[0]!.pValue).toBeCloseTo(0.01108517, 8);
+    expect(platform!.threshold).toBe(0.0005);
+    expect(platform!.level).toBe("ok");
+    expect(country!.level).toBe("ok");
+    stats.slices.find((s) => s.id === "platform:ios")!.users = { control: 3000, treatment: 3400 };
+    expect(segmentSrm(stats)[0]!.level).toBe("fail");
+    expect(segmentSrm(stats)[0]!.values.filter((v) => v.mismatch).map((v) => v.value)).toEqual(["ios"]);
+  });
+});
+
+describe("multiple exposures and pre-exposure bias", () => {
+  it("share of exposed users seen in several variants: ok below 1%, a warning from 1%, a failure from 5%", () => {
+    const levels = [0, 101, 102, 526, 527].map((excluded) => {
+      const s = base();
+      s.excludedUsers = excluded;
+      return healthOf(s, { alpha: 0.05, cuped: true }).multipleExposure.level;
+    });
+    // 10,000 analysed: 102/10,102 ≥ 1% > 101/10,101; 527/10,527 ≥ 5% > 526/10,526
+    expect(levels).toEqual(["ok", "ok", "warn", "warn", "fail"]);
+  });
+
+  it("compares the pre-period means with Welch tests, Holm-adjusted over metrics × variants", () => {
+    const s = base();
+    const m = s.slices[0]!.metrics[0]!;
+    m.data.treatment = meanSums("mean", 5000, { mean: 3, sd: 2, pre: 3.09 });
+    const h = healthOf(s, { alpha: 0.05, cuped: true }).bias;
+    const row = h.rows[0]!;
+    expect(row.relativeDifference).toBeCloseTo(0.03, 12);
+    // Welch z for a 0.09 difference with sd 2 in both arms of 5000: 0.09 / sqrt(8/5000) = 2.25
+    expect(row.pValue).toBeCloseTo(0.0245, 3);
+    expect(row.level).toBe("warn");
+    m.data.treatment = meanSums("mean", 5000, { mean: 3, sd: 2, pre: 3.2 });
+    expect(healthOf(s, { alpha: 0.05, cuped: true }).bias.level).toBe("fail");
+    // without a pre-period there is nothing to check
+    m.data.treatment = meanSums("mean", 5000, { mean: 3, sd: 2 });
+    m.data.control = meanSums("mean", 5000, { mean: 3, sd: 2 });
+    expect(healthOf(s, { alpha: 0.05, cuped: true }).bias).toMatchObject({ level: "unavailable", notChecked: ["sessions"] });
+  });
+});
+
+describe("placebo A/A", () => {
+  function withPlacebo(a: number, b: number): SufficientStats {
+    const s = base();
+    for (const slice of s.slices) {
+      slice.placebo = {
+        users: { a: 2500, b: 2500 },
+        metrics: [{ key: "sessions", type: "mean", data: { a: meanSums("mean", 2500, { mean: a, sd: 2 }), b: meanSums("mean", 2500, { mean: b, sd: 2 }) } }],
+      };
+    }
+    return s;
+  }
+
+  it("counts the comparisons that find an effect, and says when that is more than chance", () => {
+    const quiet = placeboHealth(withPlacebo(3, 3), 0.05, true);
+    expect(quiet).toMatchObject({ level: "ok", comparisons: 1, found: 0, rate: 0, halves: { a: 2500, b: 2500 } });
+    expect(quiet.overall[0]).toMatchObject({ metric: "sessions", slice: "all", found: false });
+    const loud = placeboHealth(withPlacebo(3, 3.3), 0.05, true);
+    expect(loud).toMatchObject({ comparisons: 1, found: 1, rate: 1 });
+    expect(loud.binomialP).toBeCloseTo(0.05, 12);
+    // one comparison in one slice cannot be more than chance at 1%; many can
+    expect(loud.level).toBe("ok");
+    const many = withPlacebo(3, 3.3);
+    for (let i = 0; i < 4; i++) many.slices.push({ ...many.slices[0]!, id: `platform:p${i}`, dimension: "platform", value: `p${i}` });
+    expect(placeboHealth(many, 0.05, true)).toMatchObject({ comparisons: 5, found: 5, level: "warn" });
+  });
+
+  it("binomial tail as R: pbinom(k - 1, n, p, lower.tail = FALSE)", () => {
+    expect(binomialUpper(10, 100, 0.05)).toBeCloseTo(0.02818829, 7);
+    expect(binomialUpper(0, 100, 0.05)).toBe(1);
+    expect(binomialUpper(101, 100, 0.05)).toBe(0);
+    expect(binomialUpper(5, 5, 0.05)).toBeCloseTo(0.05 ** 5, 15);
+  });
+
+  it("older snapshots without the split say so", () => {
+    expect(placeboHealth(base(), 0.05, true)).toMatchObject({ level: "unavailable", comparisons: 0 });
+  });
+});
