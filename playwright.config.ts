@@ -24,6 +24,16 @@ export const e2eEnv = {
 /** Users and keys tests/e2e/prepare.ts makes for the browser tests (see tests/e2e/support/auth.ts). */
 export const e2eCredentialsFile = path.join(dataDir, "credentials.json");
 
+export const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+export const chromiumArgs = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-dev-shm-usage",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
 export default defineConfig({
   testDir: "tests/e2e",
   timeout: 60_000,
@@ -34,15 +44,8 @@ export default defineConfig({
     baseURL: `http://127.0.0.1:${PORT}`,
     acceptDownloads: true,
     launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
+      executablePath: chromiumPath,
+      args: chromiumArgs,
     },
   },
   projects: [{ name: "chromium", use: { browserName: "chromium" } }],

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import ts from "typescript";
 import { expect, test, type Page } from "@playwright/test";
-import { e2eEnv } from "../../playwright.config";
+import { chromiumArgs, chromiumPath, e2eEnv } from "../../playwright.config";
 import { appDb } from "./support/app-db";
 import { bearer } from "./support/auth";
 
@@ -17,7 +17,11 @@ const root = process.cwd();
 
 // Chromium asks the user before a public site's page reaches a loopback address (Local Network
 // Access); here the server under test is on 127.0.0.1, where a real one would be public: granted.
-test.use({ permissions: ["local-network-access"] });
+test.use({
+  permissions: ["local-network-access"],
+  // the permission covers fetch; a beacon sent while the page unloads has no document left to hold it
+  launchOptions: { executablePath: chromiumPath, args: [...chromiumArgs, "--disable-features=LocalNetworkAccessChecks"] },
+});
 
 /** lib/client/*.ts as browser modules (TypeScript's own transpiler; imports given .js names). */
 function clientModule(name: string): string {
