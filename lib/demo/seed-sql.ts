@@ -13,6 +13,9 @@ import {
 
 const quote = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
+/** Share of users whose conversion draw is the same before and after exposure (buyers buy again). */
+const REPEAT_SHARE = 0.7;
+
 function checkWhole(name: string, value: number, min: number): number {
   if (!Number.isInteger(value) || value < min) throw new Error(`--${name} must be a whole number ≥ ${min} (got ${value})`);
   return value;
@@ -150,7 +153,9 @@ SELECT
                  * epoch(CASE ph.phase WHEN 0 THEN p.exposed_at - (TIMESTAMP '${DEMO_START}' - to_days(${PRE_PERIOD_DAYS}))
                                       ELSE TIMESTAMP '${DEMO_START}' + to_days(${days}) - p.exposed_at END) / 86400
                  + rnd(p.user_id, 100 + s.idx * 2 + ph.phase)) AS INTEGER)
-       WHEN rnd(p.user_id, 200 + s.idx * 2 + ph.phase) < LEAST(0.95, s.base * p.activity * (CASE ph.phase WHEN 1 THEN COALESCE(e.mult, 1) ELSE 1 END))
+       -- most users' draw is the same in both phases (who buys before exposure tends to buy after it), the rest draw anew
+       WHEN rnd(p.user_id, 200 + s.idx * 2 + (CASE WHEN rnd(p.user_id, 250 + s.idx) < ${REPEAT_SHARE} THEN 0 ELSE ph.phase END))
+            < LEAST(0.95, s.base * p.activity * (CASE ph.phase WHEN 1 THEN COALESCE(e.mult, 1) ELSE 1 END))
        THEN 1 + CAST(floor(-ln(rnd(p.user_id, 300 + s.idx * 2 + ph.phase)) * s.extra) AS INTEGER)
        ELSE 0 END AS n
 FROM arrivals p
@@ -177,7 +182,9 @@ placed AS ( -- value effects apply after exposure only
 -- its user's exposure and groups by user, and with each user's events together those hash
 -- lookups hit the cache. At 5M users this halves the events pass, for ~30 s more seeding.
 SELECT CAST(user_id AS VARCHAR) AS user_id, event_name, event_time, CAST(event_time AS DATE) AS event_date,
-  CASE WHEN valued THEN round(exp(3.4 + 0.6 * gauss(h, 500)) * value_mult, 2) END AS value
+  -- a value's log is a user's own spending level (sd 0.5, the same before and after exposure: what
+  -- CUPED on order value exploits) plus the single order's (sd 0.33): about the sd 0.6 of one draw
+  CASE WHEN valued THEN round(exp(3.4 + 0.5 * gauss(placed.user_id, 501) + 0.33 * gauss(h, 500)) * value_mult, 2) END AS value
 FROM placed
 ORDER BY placed.user_id, event_time;
 
