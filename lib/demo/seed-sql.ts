@@ -13,7 +13,7 @@ import {
 
 const quote = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
-/** Share of users whose conversion draw is the same before and after exposure (buyers buy again). */
+/** Share of users whose conversion draw before exposure is the one after it (buyers buy again). */
 const REPEAT_SHARE = 0.7;
 
 function checkWhole(name: string, value: number, min: number): number {
@@ -153,8 +153,9 @@ SELECT
                  * epoch(CASE ph.phase WHEN 0 THEN p.exposed_at - (TIMESTAMP '${DEMO_START}' - to_days(${PRE_PERIOD_DAYS}))
                                       ELSE TIMESTAMP '${DEMO_START}' + to_days(${days}) - p.exposed_at END) / 86400
                  + rnd(p.user_id, 100 + s.idx * 2 + ph.phase)) AS INTEGER)
-       -- most users' draw is the same in both phases (who buys before exposure tends to buy after it), the rest draw anew
-       WHEN rnd(p.user_id, 200 + s.idx * 2 + (CASE WHEN rnd(p.user_id, 250 + s.idx) < ${REPEAT_SHARE} THEN 0 ELSE ph.phase END))
+       -- most users' pre-exposure draw is their post-exposure one (who buys after exposure tended to buy
+       -- before it); the post-exposure draws are everybody's own, as they were before this repeat
+       WHEN rnd(p.user_id, 200 + s.idx * 2 + (CASE WHEN rnd(p.user_id, 250 + s.idx) < ${REPEAT_SHARE} THEN 1 ELSE ph.phase END))
             < LEAST(0.95, s.base * p.activity * (CASE ph.phase WHEN 1 THEN COALESCE(e.mult, 1) ELSE 1 END))
        THEN 1 + CAST(floor(-ln(rnd(p.user_id, 300 + s.idx * 2 + ph.phase)) * s.extra) AS INTEGER)
        ELSE 0 END AS n
