@@ -45,9 +45,10 @@ export interface AggregatesResult {
   cells: AggregateCell[];
 }
 
-/** The result columns of one reported metric, by its type. */
+/** A ratio's CUPED columns: pre-exposure numerator mp and denominator dp, and their products with the post-exposure m and d. */
 const RATIO_COVARIATE_FIELDS = ["mpsum", "mpsumsq", "dpsum", "dpsumsq", "mpdpsum", "mmpsum", "mdpsum", "dmpsum", "ddpsum"] as const satisfies readonly MetricField[];
 
+/** The result columns of one reported metric, by its type. */
 function metricFields(m: MetricDefinition, covariates: boolean): MetricField[] {
   if (m.kind === "ratio") {
     const fields: MetricField[] = ["n", "sum", "sumsq", "dsum", "dsumsq", "prodsum"];
