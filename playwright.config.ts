@@ -50,7 +50,8 @@ export default defineConfig({
     command: [
       "node_modules/.bin/tsx tests/e2e/prepare.ts",
       ...(process.env.E2E_SKIP_BUILD === "1" ? [] : ["node_modules/.bin/next build"]),
-      `node_modules/.bin/next start -p ${PORT}`,
+      // idle connections outlive the test client's reuse of them (Node's 5 s default raced a reused socket: ECONNRESET)
+      `node_modules/.bin/next start -p ${PORT} --keepAliveTimeout 70000`,
     ].join(" && "),
     url: `http://127.0.0.1:${PORT}/experiments`,
     timeout: 600_000,

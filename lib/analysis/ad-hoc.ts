@@ -4,7 +4,7 @@ import { warehouseKind } from "@/lib/warehouse/config";
 import { executePlan, prepareAnalysis } from "./execute-plan";
 import type { ExperimentWithParts } from "./experiments";
 import { planFor } from "./plan";
-import type { PhaseChoice } from "./phases";
+import { analysedWeights, type PhaseChoice } from "./phases";
 import { resultsFromStats, type ResultsDocument } from "./results-document";
 
 /**
@@ -18,7 +18,8 @@ export async function analyzeAdHoc(exp: ExperimentWithParts, metrics: readonly s
   const wh = warehouse ?? (await openWarehouse(warehouseKind()));
   try {
     const prepared = prepareAnalysis(plan, wh.dialect);
-    const run = await executePlan(prepared, wh, { variants: exp.variants.map((v) => ({ key: v.key, weight: v.weight })), control: exp.controlVariant });
+    // the same planned split as a stored analysis of this phase
+    const run = await executePlan(prepared, wh, { variants: analysedWeights(exp, plan.phase), control: exp.controlVariant });
     const summary = {
       id: null,
       number: null,

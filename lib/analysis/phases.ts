@@ -250,3 +250,14 @@ export function phaseLabelsFor(exp: PhaseExperiment, choice: PhaseChoice | undef
   const label = choice === undefined ? String(phases.at(-1)!.number) : String(choice);
   return phases.length === 1 && (label === "0" || label === "all") ? ["0", "all"] : [label];
 }
+
+/** The planned split the SRM check compares with: the analysed phase's weights (the variants' own for all phases). */
+export function analysedWeights(exp: PhaseExperiment, phase: string | undefined): { key: string; weight: number }[] {
+  const own = exp.variants.map((v) => ({ key: v.key, weight: v.weight }));
+  const phases = phasesOf(exp);
+  // one phase is the experiment as it is: its variants' own weights
+  const p = phase === undefined || phase === "all" || phases.length < 2 ? undefined : phases.find((x) => String(x.number) === phase);
+  if (!p || p.variants.length === 0) return own;
+  const share = new Map(p.variants.map((k, i) => [k, p.weights[i] ?? 0]));
+  return own.map((v) => ({ key: v.key, weight: share.get(v.key) ?? 0 }));
+}

@@ -6,7 +6,7 @@ import { inAnalysisSlot } from "./analysis-queue";
 import { executePlan, prepareAnalysis } from "./execute-plan";
 import type { AnalysisPlan } from "./analysis-plan";
 import { planFor, type PlanOptions } from "./plan";
-import { phasesOf, type PhaseChoice } from "./phases";
+import { analysedWeights, phasesOf, type PhaseChoice } from "./phases";
 import { cancelMessage, runControl } from "./run-control";
 import { claimRun, finishRun, markRunning, markStatement, nextSnapshotNumber, startHeartbeat, type RunOutcome } from "./runs";
 import { storedError, storedSql } from "./snapshot-limits";
@@ -93,17 +93,6 @@ type Experiment = NonNullable<Awaited<ReturnType<typeof getExperiment>>>;
 /** How a run records the phase it covers: "all", or a number (the current phase's when none was asked for). */
 export function phaseLabel(exp: Experiment, choice: PhaseChoice | undefined): string {
   return choice === undefined ? String(phasesOf(exp).at(-1)!.number) : String(choice);
-}
-
-/** The planned split the SRM check compares with: the analysed phase's weights (the variants' own for all phases). */
-function analysedWeights(exp: Experiment, phase: string | undefined): { key: string; weight: number }[] {
-  const own = exp.variants.map((v) => ({ key: v.key, weight: v.weight }));
-  const phases = phasesOf(exp);
-  // one phase is the experiment as it is: its variants' own weights
-  const p = phase === undefined || phase === "all" || phases.length < 2 ? undefined : phases.find((x) => String(x.number) === phase);
-  if (!p || p.variants.length === 0) return own;
-  const share = new Map(p.variants.map((k, i) => [k, p.weights[i] ?? 0]));
-  return own.map((v) => ({ key: v.key, weight: share.get(v.key) ?? 0 }));
 }
 
 async function execute(exp: Experiment, snapshot: SnapshotRow, signal: AbortSignal, warehouse: Warehouse | undefined, options: Pick<PlanOptions, "metrics" | "phase">): Promise<SnapshotRow> {

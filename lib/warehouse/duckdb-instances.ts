@@ -28,12 +28,18 @@ import { WarehouseError } from "./types";
  */
 export const DEFAULT_ANALYSIS_MEMORY_LIMIT = "1.2GB";
 
+/**
+ * Seeding generates and sorts its rows in chunks of users; this bounds the buffer pool the chunk
+ * works in (DuckDB's own default, 80% of RAM, let the 5M-user seed reach 13.7 GB of RSS).
+ */
+export const DEFAULT_BULK_MEMORY_LIMIT = "2GB";
+
 export interface DuckDbInstanceOptions {
   /** DuckDB `memory_limit` (default: DUCKDB_MEMORY_LIMIT, else DEFAULT_ANALYSIS_MEMORY_LIMIT) */
   memoryLimit?: string;
   /** DuckDB `threads` (default: DUCKDB_THREADS, else one per core) */
   threads?: number;
-  /** A bulk build (seeding): DuckDB's own memory default unless DUCKDB_MEMORY_LIMIT says otherwise. */
+  /** A bulk build (seeding): DEFAULT_BULK_MEMORY_LIMIT unless DUCKDB_MEMORY_LIMIT says otherwise. */
   bulkWrite?: boolean;
   /** Create the file when it is missing (otherwise a missing warehouse is an error). */
   create?: boolean;
@@ -106,7 +112,7 @@ export function spillDirectory(file: string, pid = process.pid): string {
 
 function engineSettings(file: string, options: DuckDbInstanceOptions): Record<string, string> {
   const settings: Record<string, string> = { temp_directory: spillDirectory(file) };
-  const limit = options.memoryLimit ?? config().DUCKDB_MEMORY_LIMIT ?? (options.bulkWrite ? undefined : DEFAULT_ANALYSIS_MEMORY_LIMIT);
+  const limit = options.memoryLimit ?? config().DUCKDB_MEMORY_LIMIT ?? (options.bulkWrite ? DEFAULT_BULK_MEMORY_LIMIT : DEFAULT_ANALYSIS_MEMORY_LIMIT);
   if (limit) settings.memory_limit = limit;
   const threads = options.threads ?? config().DUCKDB_THREADS;
   if (threads !== undefined) {

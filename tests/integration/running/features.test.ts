@@ -162,6 +162,19 @@ describe("phases", () => {
     expect(() => dates(7)).toThrow(/has no phase 7 \(its phases are 0, 1, or all\)/);
   });
 
+  it("the sample-ratio check of a phase compares with that phase's split, the variants' own weights for all phases", async () => {
+    const { getExperiment } = await import("@/lib/analysis/store");
+    const { analysedWeights } = await import("@/lib/analysis/phases");
+    const exp = (await getExperiment("pricing"))!;
+    const split = (phase?: string) => analysedWeights(exp, phase).map((v) => [v.key, v.weight]);
+    const current = split(undefined);
+    expect(split("1")).toEqual([["control", 0.25], ["treatment", 0.75]]);
+    expect(split("0")).toEqual([["control", 0.5], ["treatment", 0.5]]);
+    // all phases together: the variants' own weights (the current definition)
+    expect(split("all")).toEqual(exp.variants.map((v) => [v.key, v.weight]));
+    expect(current).toEqual(exp.variants.map((v) => [v.key, v.weight]));
+  });
+
   it("an experiment whose namespace range overlaps one served before it is left out, with the reason", async () => {
     const { listExperiments } = await import("@/lib/analysis/store");
     const { payloadFor } = await import("@/lib/running/features");
