@@ -247,7 +247,11 @@ function placeboRequest(split: PlaceboSplit, alpha: number, cuped: boolean) {
     control: "a",
     variants: PLACEBO_HALVES.map((h) => ({ id: h, weight: 1, users: split.users[h] })),
     metrics: split.metrics.map((m): MetricInput => {
-      if (m.type === "ratio") return { key: m.key, type: "ratio", data: m.data };
+      if (m.type === "ratio") {
+        // the same view as the results: CUPED on ratios only when it is on
+        const data = Object.fromEntries(Object.entries(m.data).map(([h, { covariate, ...d }]) => [h, cuped && covariate ? { ...d, covariate } : d]));
+        return { key: m.key, type: "ratio", data };
+      }
       if (m.type === "quantile") throw new Error("quantiles have no placebo split");
       return {
         key: m.key,

@@ -50,7 +50,13 @@ export function toStatsRequest(stats: SufficientStats, slice: Slice, control: st
           ),
         };
       case "ratio":
-        return { key: m.key, type: "ratio", data: Object.fromEntries(Object.entries(m.data).map(([variant, d]) => [variant, { ...d }])) };
+        return {
+          key: m.key,
+          type: "ratio",
+          data: Object.fromEntries(
+            Object.entries(m.data).map(([variant, { covariate, ...d }]) => [variant, view.cuped && covariate ? { ...d, covariate: { ...covariate } } : d]),
+          ),
+        };
       case "quantile":
         return {
           key: m.key,

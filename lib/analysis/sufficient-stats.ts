@@ -156,7 +156,7 @@ export function mergeResults(input: MergeInput): SufficientStats {
     const type = metricType(m);
     const perGroup = <T>(make: (group: string) => T) => Object.fromEntries(groups.map((g) => [g, make(g)]));
     const cells = sums.metrics.get(m.key);
-    if (type === "ratio") return { key: m.key, type, data: perGroup((g) => { const c = cells?.get(g); return c && c.type === "ratio" ? strip(c) : emptyRatio(); }) };
+    if (type === "ratio") return { key: m.key, type, data: perGroup((g) => { const c = cells?.get(g); return c && c.type === "ratio" ? strip(c) : emptyRatio(input.covariates); }) };
     if (type === "quantile") throw new Error(`quantile metric ${m.key} has no sums`);
     return {
       key: m.key,

@@ -16,6 +16,22 @@ export interface MeanSums {
   covariate?: CovariateSums;
 }
 
+/**
+ * CUPED for a ratio m/d: the pre-exposure numerator mp and denominator dp of the same users,
+ * Σmp, Σmp², Σdp, Σdp², Σmp·dp, and their products with the post-exposure ones (Σm·mp, Σm·dp, Σd·mp, Σd·dp).
+ */
+export interface RatioCovariateSums {
+  sum: number;
+  sumSquares: number;
+  denominatorSum: number;
+  denominatorSumSquares: number;
+  sumProduct: number;
+  numeratorPreNumerator: number;
+  numeratorPreDenominator: number;
+  denominatorPreNumerator: number;
+  denominatorPreDenominator: number;
+}
+
 /** Users counted, Σ numerator, Σ numerator², Σ denominator, Σ denominator², Σ numerator·denominator. */
 export interface RatioSums {
   n: number;
@@ -24,6 +40,7 @@ export interface RatioSums {
   denominatorSum: number;
   denominatorSumSquares: number;
   sumProduct: number;
+  covariate?: RatioCovariateSums;
 }
 
 /**
@@ -58,7 +75,26 @@ export function addMean(a: MeanSums, b: MeanSums): MeanSums {
   return { n: a.n + b.n, sum: a.sum + b.sum, sumSquares: a.sumSquares + b.sumSquares, ...(covariate ? { covariate } : {}) };
 }
 
+const RATIO_COVARIATE_FIELDS = [
+  "sum",
+  "sumSquares",
+  "denominatorSum",
+  "denominatorSumSquares",
+  "sumProduct",
+  "numeratorPreNumerator",
+  "numeratorPreDenominator",
+  "denominatorPreNumerator",
+  "denominatorPreDenominator",
+] as const;
+
+export function addRatioCovariate(a: RatioCovariateSums | undefined, b: RatioCovariateSums | undefined): RatioCovariateSums | undefined {
+  if (!a) return b && { ...b };
+  if (!b) return { ...a };
+  return Object.fromEntries(RATIO_COVARIATE_FIELDS.map((k) => [k, a[k] + b[k]])) as unknown as RatioCovariateSums;
+}
+
 export function addRatio(a: RatioSums, b: RatioSums): RatioSums {
+  const covariate = addRatioCovariate(a.covariate, b.covariate);
   return {
     n: a.n + b.n,
     sum: a.sum + b.sum,
@@ -66,11 +102,20 @@ export function addRatio(a: RatioSums, b: RatioSums): RatioSums {
     denominatorSum: a.denominatorSum + b.denominatorSum,
     denominatorSumSquares: a.denominatorSumSquares + b.denominatorSumSquares,
     sumProduct: a.sumProduct + b.sumProduct,
+    ...(covariate ? { covariate } : {}),
   };
 }
 
 export const emptyMean = (covariate: boolean): MeanSums => ({ n: 0, sum: 0, sumSquares: 0, ...(covariate ? { covariate: { sum: 0, sumSquares: 0, sumProduct: 0 } } : {}) });
-export const emptyRatio = (): RatioSums => ({ n: 0, sum: 0, sumSquares: 0, denominatorSum: 0, denominatorSumSquares: 0, sumProduct: 0 });
+export const emptyRatio = (covariate = false): RatioSums => ({
+  n: 0,
+  sum: 0,
+  sumSquares: 0,
+  denominatorSum: 0,
+  denominatorSumSquares: 0,
+  sumProduct: 0,
+  ...(covariate ? { covariate: Object.fromEntries(RATIO_COVARIATE_FIELDS.map((k) => [k, 0])) as unknown as RatioCovariateSums } : {}),
+});
 export const emptyQuantile = (level: number, bracketZ: number): QuantileSummary => ({
   n: 0,
   users: 0,

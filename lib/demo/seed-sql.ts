@@ -21,6 +21,9 @@ export const SEED_CHUNK_USERS = 250_000;
 
 const quote = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
+/** Share of users whose conversion draw before exposure is the one after it (buyers buy again). */
+const REPEAT_SHARE = 0.7;
+
 function checkWhole(name: string, value: number, min: number): number {
   if (!Number.isInteger(value) || value < min) throw new Error(`--${name} must be a whole number ≥ ${min} (got ${value})`);
   return value;
@@ -180,7 +183,10 @@ SELECT
                  * epoch(CASE ph.phase WHEN 0 THEN p.exposed_at - (TIMESTAMP '${DEMO_START}' - to_days(${PRE_PERIOD_DAYS}))
                                       ELSE TIMESTAMP '${DEMO_START}' + to_days(${days}) - p.exposed_at END) / 86400
                  + rnd(p.user_id, 100 + s.idx * 2 + ph.phase)) AS INTEGER)
-       WHEN rnd(p.user_id, 200 + s.idx * 2 + ph.phase) < LEAST(0.95, s.base * p.activity * (CASE ph.phase WHEN 1 THEN COALESCE(e.mult, 1) ELSE 1 END))
+       -- most users' pre-exposure draw is their post-exposure one (who buys after exposure tended to buy
+       -- before it); the post-exposure draws are everybody's own, as they were before this repeat
+       WHEN rnd(p.user_id, 200 + s.idx * 2 + (CASE WHEN rnd(p.user_id, 250 + s.idx) < ${REPEAT_SHARE} THEN 1 ELSE ph.phase END))
+            < LEAST(0.95, s.base * p.activity * (CASE ph.phase WHEN 1 THEN COALESCE(e.mult, 1) ELSE 1 END))
        THEN 1 + CAST(floor(-ln(rnd(p.user_id, 300 + s.idx * 2 + ph.phase)) * s.extra) AS INTEGER)
        ELSE 0 END AS n
 FROM arrivals p
@@ -204,7 +210,9 @@ placed AS ( -- value effects apply after exposure only
   LEFT JOIN user_value_effects v ON v.user_id = t.user_id AND v.event_idx = t.event_idx
 )
 SELECT user_id, event_name, event_time, CAST(event_time AS DATE) AS event_date,
-  CASE WHEN valued THEN round(exp(3.4 + 0.6 * gauss(h, 500)) * value_mult, 2) END AS value
+  -- a value's log is a user's own spending level (sd 0.5, the same before and after exposure: what
+  -- CUPED on order value exploits) plus the single order's (sd 0.33): about the sd 0.6 of one draw
+  CASE WHEN valued THEN round(exp(3.4 + 0.5 * gauss(placed.user_id, 501) + 0.33 * gauss(h, 500)) * value_mult, 2) END AS value
 FROM placed;
 
 -- Stored clustered by user (as on BigQuery, CLUSTER BY user_id): an analysis joins every event to
@@ -341,12 +349,12 @@ FROM (SELECT *, FALSE AS is_late FROM timed UNION ALL SELECT * FROM late);
 
 INSERT INTO events
 SELECT CAST(user_id AS VARCHAR), event_name, event_time, CAST(event_time AS DATE),
-  CASE WHEN valued THEN round(exp(3.4 + 0.6 * gauss(h, 500)) * value_mult, 2) END
+  CASE WHEN valued THEN round(exp(3.4 + 0.5 * gauss(user_id, 501) + 0.33 * gauss(h, 500)) * value_mult, 2) END
 FROM day_events
 ORDER BY user_id, event_time;
 
 INSERT INTO orders
-SELECT CAST(e.user_id AS VARCHAR), e.event_time, CAST(e.event_time AS DATE), round(exp(3.4 + 0.6 * gauss(e.h, 500)) * e.value_mult, 2),
+SELECT CAST(e.user_id AS VARCHAR), e.event_time, CAST(e.event_time AS DATE), round(exp(3.4 + 0.5 * gauss(e.user_id, 501) + 0.33 * gauss(e.h, 500)) * e.value_mult, 2),
   CASE WHEN rnd(hash(CAST(e.user_id AS VARCHAR), epoch_us(e.event_time)), 600) < 0.12 THEN 'WELCOME10'
        WHEN rnd(hash(CAST(e.user_id AS VARCHAR), epoch_us(e.event_time)), 600) < 0.2 THEN 'SPRING5' END,
   u.platform

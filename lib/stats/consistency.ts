@@ -2,7 +2,7 @@
 // The CLI refuses them naming the field; the engine gives the variant no result and says why,
 // instead of clamping a negative variance to 0 and reporting "zero variance".
 import { populationCovariance } from './moments';
-import type { MetricType, VariantData } from './types';
+import type { MetricType, RatioCovariateSums, VariantData } from './types';
 
 /**
  * Slack for sums that rounding made slightly inconsistent, relative to the raw second moments
@@ -83,12 +83,51 @@ export function impossibleOutcome(type: MetricType, d: VariantData): Impossibili
   return null;
 }
 
+/** A ratio's covariate: each pre-exposure part's variance, and every product within Cauchy–Schwarz. */
+function impossibleRatioCovariate(d: VariantData, c: RatioCovariateSums): Impossibility | null {
+  const { n } = d;
+  const fields = [
+    'sum',
+    'sumSquares',
+    'denominatorSum',
+    'denominatorSumSquares',
+    'sumProduct',
+    'numeratorPreNumerator',
+    'numeratorPreDenominator',
+    'denominatorPreNumerator',
+    'denominatorPreDenominator',
+  ] as const;
+  if (!finite(n) || n < 0 || !fields.every((k) => finite(c[k]))) return null;
+  if (n === 0) {
+    const nonZero = fields.find((k) => c[k] !== 0);
+    return nonZero ? { field: `covariate.${nonZero}`, message: `must be 0 because n is 0 (got ${c[nonZero]})` } : null;
+  }
+  const x = varianceProblem(n, c.sum, c.sumSquares, { sum: 'covariate.sum' });
+  if (x) return { field: 'covariate.sumSquares', message: x };
+  const w = varianceProblem(n, c.denominatorSum, c.denominatorSumSquares, { sum: 'covariate.denominatorSum' });
+  if (w) return { field: 'covariate.denominatorSumSquares', message: w };
+  const pre = { x: [c.sum, c.sumSquares] as [number, number], w: [c.denominatorSum, c.denominatorSumSquares] as [number, number] };
+  const pairs: [keyof RatioCovariateSums, [number, number], [number, number]][] = [[`sumProduct`, pre.x, pre.w]];
+  if (finite(d.sum) && finite(d.sumSquares)) {
+    const y: [number, number] = [d.sum, d.sumSquares];
+    pairs.push(['numeratorPreNumerator', y, pre.x], ['numeratorPreDenominator', y, pre.w]);
+  }
+  if (finite(d.denominatorSum) && finite(d.denominatorSumSquares)) {
+    const z: [number, number] = [d.denominatorSum, d.denominatorSumSquares];
+    pairs.push(['denominatorPreNumerator', z, pre.x], ['denominatorPreDenominator', z, pre.w]);
+  }
+  const bad = pairs.find(([field, a, b]) => covarianceProblem(n, a, b, c[field]));
+  return bad ? { field: `covariate.${bad[0]}`, message: 'outside what the other sums allow (Cauchy–Schwarz): no data gives these sums' } : null;
+}
+
 /** The first impossible sum of one variant's covariate (given a consistent outcome), or null. */
 export function impossibleCovariate(type: MetricType, d: VariantData): Impossibility | null {
   if (type === 'quantile') return null; // not used: quantiles have no CUPED
   const c = d.covariate;
+  if (type === 'ratio') return c && 'denominatorSum' in c ? impossibleRatioCovariate(d, c) : null;
+  if (!c || 'denominatorSum' in c) return null;
   const { n, sum } = d;
-  if (!c || !finite(n) || !finite(sum) || !finite(c.sum) || !finite(c.sumSquares) || !finite(c.sumProduct) || n < 0) return null;
+  if (!finite(n) || !finite(sum) || !finite(c.sum) || !finite(c.sumSquares) || !finite(c.sumProduct) || n < 0) return null;
   if (n === 0) {
     const nonZero = (['sum', 'sumSquares', 'sumProduct'] as const).find((k) => c[k] !== 0);
     return nonZero ? { field: `covariate.${nonZero}`, message: `must be 0 because n is 0 (got ${c[nonZero]})` } : null;

@@ -22,4 +22,6 @@ export type {
   Correction,
   MetricType,
   QuantileSummary,
+  CovariateSums,
+  RatioCovariateSums,
 } from './types';

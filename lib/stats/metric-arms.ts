@@ -6,7 +6,8 @@ import { impossibleCovariate, impossibleOutcome } from './consistency';
 import { proportionVariance, sampleVariance } from './moments';
 import { quantileArm } from './quantile';
 import { ratioEstimate } from './ratio';
-import type { MetricInput, MetricType, VariantData } from './types';
+import { type RatioCupedSums, pooledRatioSums, pooledRatioTheta, ratioCupedArm } from './ratio-cuped';
+import type { MetricInput, MetricType, RatioCovariateSums, VariantData } from './types';
 
 const finite = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
 
@@ -57,17 +58,87 @@ function armOf(type: MetricType, n: number, sum: number, d: VariantData): ArmOut
 
 function cupedInput(arm: Arm, d: VariantData): CupedInput | null {
   const c = d.covariate;
+  if (c && isRatioCovariate(c)) return null;
   if (!c || !finite(d.sum) || !finite(c.sum) || !finite(c.sumSquares) || !finite(c.sumProduct)) return null;
   return { n: arm.n, mean: arm.mean, variance: arm.variance, sumY: d.sum, sumX: c.sum, sumSquaresX: c.sumSquares, sumProductXY: c.sumProduct };
+}
+
+const RATIO_COVARIATE_FIELDS = [
+  'sum',
+  'sumSquares',
+  'denominatorSum',
+  'denominatorSumSquares',
+  'sumProduct',
+  'numeratorPreNumerator',
+  'numeratorPreDenominator',
+  'denominatorPreNumerator',
+  'denominatorPreDenominator',
+] as const;
+
+function isRatioCovariate(c: NonNullable<VariantData['covariate']>): c is RatioCovariateSums {
+  return 'denominatorSum' in c;
+}
+
+/** A ratio variant's sums for ./ratio-cuped, or null when some are missing or not finite. */
+function ratioCupedSums(d: VariantData): RatioCupedSums | null {
+  const c = d.covariate;
+  if (!c || !isRatioCovariate(c) || !RATIO_COVARIATE_FIELDS.every((k) => finite(c[k]))) return null;
+  const { n, sum, sumSquares, denominatorSum, denominatorSumSquares, sumProduct } = d;
+  if (![n, sum, sumSquares, denominatorSum, denominatorSumSquares, sumProduct].every(finite)) return null;
+  return {
+    n,
+    sumY: sum as number,
+    sumYY: sumSquares as number,
+    sumZ: denominatorSum as number,
+    sumZZ: denominatorSumSquares as number,
+    sumYZ: sumProduct as number,
+    sumX: c.sum,
+    sumXX: c.sumSquares,
+    sumW: c.denominatorSum,
+    sumWW: c.denominatorSumSquares,
+    sumXW: c.sumProduct,
+    sumYX: c.numeratorPreNumerator,
+    sumYW: c.numeratorPreDenominator,
+    sumZX: c.denominatorPreNumerator,
+    sumZW: c.denominatorPreDenominator,
+  };
+}
+
+/** Ratio CUPED over the usable arms (./ratio-cuped), or a reason to skip it. */
+function applyRatioCuped(metric: MetricInput, arms: Map<string, ArmOutcome>, variantIds: readonly string[]): string | null {
+  const inputs = new Map<string, RatioCupedSums>();
+  for (const id of variantIds) {
+    const data = metric.data[id];
+    if (!arms.get(id)?.ok || !data) continue;
+    const sums = ratioCupedSums(data);
+    if (!sums) return 'ratio CUPED needs the pre-exposure numerator and denominator sums and their products, all finite; CUPED skipped';
+    const impossible = impossibleCovariate(metric.type, data);
+    if (impossible) return `impossible covariate for variant "${id}": ${impossible.field} ${impossible.message}; CUPED skipped`;
+    if (sums.sumW === 0) return `variant "${id}" has a pre-exposure denominator of 0 (no pre-exposure ratio); CUPED skipped`;
+    inputs.set(id, sums);
+  }
+  if (inputs.size < 2) return null;
+  const theta = pooledRatioTheta([...inputs.values()]);
+  if (theta === null) return 'the pre-exposure ratio has no variance; CUPED skipped';
+  const pooled = pooledRatioSums([...inputs.values()]);
+  const preRatio = pooled.sumX / pooled.sumW;
+  const adjusted = [...inputs].map(([id, s]) => [id, ratioCupedArm(s, theta, preRatio)] as const);
+  const usable =
+    Number.isFinite(theta) &&
+    Number.isFinite(preRatio) &&
+    adjusted.every(([, a]) => a !== null && [a.adjustedMean, a.adjustedVariance, a.adjustedRawCovariance].every(Number.isFinite));
+  if (!usable) return 'the CUPED adjustment overflows double precision; CUPED skipped';
+  for (const [id, arm] of adjusted) if (arm) arms.set(id, succeed(arm));
+  return null;
 }
 
 /** CUPED over the usable arms, or a reason to skip it (arms are then left unadjusted). */
 function applyCuped(metric: MetricInput, arms: Map<string, ArmOutcome>, variantIds: readonly string[]): string | null {
   const withCovariate = variantIds.filter((id) => metric.data[id]?.covariate !== undefined);
   if (withCovariate.length === 0) return null;
-  if (metric.type === 'ratio') return 'CUPED is not supported for ratio metrics; results are unadjusted';
   if (metric.type === 'quantile') return 'CUPED is not supported for quantile metrics; results are unadjusted';
   if (withCovariate.length !== variantIds.length) return 'covariate given for some variants only; CUPED skipped';
+  if (metric.type === 'ratio') return applyRatioCuped(metric, arms, variantIds);
   const inputs = new Map<string, CupedInput>();
   for (const id of variantIds) {
     const outcome = arms.get(id);

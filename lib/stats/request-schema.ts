@@ -30,6 +30,21 @@ const bounded = <T extends z.ZodType>(item: T, max: number, what: string, expect
 
 const covariate = z.strictObject({ sum: finite, sumSquares: nonNegative, sumProduct: finite }, required('an object'));
 
+const ratioCovariate = z.strictObject(
+  {
+    sum: finite,
+    sumSquares: nonNegative,
+    denominatorSum: finite,
+    denominatorSumSquares: nonNegative,
+    sumProduct: finite,
+    numeratorPreNumerator: finite,
+    numeratorPreDenominator: finite,
+    denominatorPreNumerator: finite,
+    denominatorPreDenominator: finite,
+  },
+  required('an object'),
+);
+
 const meanEntry = z.strictObject({ n: nonNegativeInt, sum: finite, sumSquares: nonNegative, covariate: covariate.optional() }, required('an object'));
 const proportionEntry = z.strictObject(
   { n: nonNegativeInt, sum: nonNegative, sumSquares: nonNegative.optional(), covariate: covariate.optional() },
@@ -43,7 +58,7 @@ const ratioEntry = z.strictObject(
     denominatorSum: finite,
     denominatorSumSquares: nonNegative,
     sumProduct: finite,
-    covariate: covariate.optional(),
+    covariate: ratioCovariate.optional(),
   },
   required('an object'),
 );

@@ -10,6 +10,9 @@
 //   metric type "quantile"   p50, p90, … of per-user or per-event values: per variant
 //                            { n, quantile: { level, estimate, lower, upper, bracketZ, effectiveN } }
 //                            (see QuantileSummary; no CUPED, fixed horizon only, normal reference).
+//   ratio covariate          CUPED for ratios: per variant `covariate` is RatioCovariateSums (the
+//                            pre-exposure numerator and denominator, and their products with the
+//                            post-exposure ones), not the mean's {sum, sumSquares, sumProduct}.
 //   answer variant.stdDev    per-unit standard deviation (null when n < 2); for quantiles se·√n.
 //   answer variant.risk      expected loss (relative units) of shipping control / treatment.
 //   power.usersPerVariant    given instead of `mde`, asks for the reachable relative MDE.
@@ -38,6 +41,27 @@ export interface CovariateSums {
   sum: number;
   sumSquares: number;
   sumProduct: number;
+}
+
+/**
+ * CUPED for a ratio y/z: the same ratio's pre-exposure numerator x and denominator w, their sums
+ * (as a ratio's own: Σx, Σx², Σw, Σw², Σxw) and their products with the post-exposure y and z.
+ */
+export interface RatioCovariateSums {
+  sum: number;
+  sumSquares: number;
+  denominatorSum: number;
+  denominatorSumSquares: number;
+  /** Σxw */
+  sumProduct: number;
+  /** Σyx */
+  numeratorPreNumerator: number;
+  /** Σyw */
+  numeratorPreDenominator: number;
+  /** Σzx */
+  denominatorPreNumerator: number;
+  /** Σzw */
+  denominatorPreDenominator: number;
 }
 
 /**
@@ -77,8 +101,11 @@ export interface VariantData {
   sumProduct?: number;
   /** Quantile only: null when the variant has no values. */
   quantile?: QuantileSummary | null;
-  /** CUPED covariate, on all variants or none (ignored for ratio and quantile metrics). */
-  covariate?: CovariateSums;
+  /**
+   * CUPED covariate, on all variants or none: CovariateSums for means and proportions,
+   * RatioCovariateSums for ratios (ignored for quantile metrics).
+   */
+  covariate?: CovariateSums | RatioCovariateSums;
 }
 
 export interface MetricInput {

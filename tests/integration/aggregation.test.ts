@@ -171,6 +171,7 @@ describe("aggregates in the warehouse equal a brute-force per-user computation",
       expect(excluded).toBeGreaterThan(0);
       expect(result.excludedUsers).toBe(excluded);
       let nonZero = 0;
+      let nonZeroCovariate = 0;
       for (const cell of await perVariant(result.cells)) {
         const e = expected.get(cell.variant)!;
         expect(cell.users).toBe(e.users);
@@ -182,7 +183,21 @@ describe("aggregates in the warehouse equal a brute-force per-user computation",
             expect(close(got[f] as number, want[f]), `${cell.variant} ${m.key}.${f}: ${String(got[f])} vs ${want[f]}`).toBe(true);
             if (want[f] !== 0) nonZero++;
           }
-          if (m.kind === "ratio") continue;
+          if (m.kind === "ratio") {
+            const cov = got.covariate as Record<string, number> | undefined;
+            if (plan.covariateLookbackDays === 0) {
+              expect(cov, `${m.key}: no covariate without CUPED`).toBeUndefined();
+              continue;
+            }
+            const covFields = Object.keys(want).filter((f) => f.startsWith("covariate."));
+            expect(covFields).toHaveLength(9);
+            for (const f of covFields) {
+              const field = f.slice("covariate.".length);
+              expect(close(cov?.[field], want[f]), `${cell.variant} ${m.key}.${f}: ${String(cov?.[field])} vs ${want[f]}`).toBe(true);
+              if (want[f] !== 0) nonZeroCovariate++;
+            }
+            continue;
+          }
           const cov = got.covariate as { sum: number; sumSquares: number; sumProduct: number } | undefined;
           if (plan.covariateLookbackDays === 0) {
             expect(cov, `${m.key}: no covariate without CUPED`).toBeUndefined();
@@ -194,6 +209,8 @@ describe("aggregates in the warehouse equal a brute-force per-user computation",
         }
       }
       expect(nonZero).toBeGreaterThan(plan.metrics.length * 3); // the comparison is not of zeros
+      // ratios' pre-exposure sums are compared too, and not as zeros
+      if (plan.covariateLookbackDays > 0) expect(nonZeroCovariate).toBeGreaterThan(3 * 9);
     });
   }
 
@@ -243,7 +260,12 @@ describe("aggregates in the warehouse equal a brute-force per-user computation",
         for (const m of slice.metrics) {
           const got = m.data[variant] as unknown as Record<string, number>;
           for (const [field, want] of Object.entries(e.metrics[m.key]!)) {
-            const actual = field.startsWith("x") ? (got.covariate as unknown as Record<string, number> | undefined)?.[{ xsum: "sum", xsumsq: "sumSquares", xysum: "sumProduct" }[field]!] : got[field];
+            const covariate = got.covariate as unknown as Record<string, number> | undefined;
+            const actual = field.startsWith("covariate.")
+              ? covariate?.[field.slice("covariate.".length)]
+              : field.startsWith("x")
+                ? covariate?.[{ xsum: "sum", xsumsq: "sumSquares", xysum: "sumProduct" }[field]!]
+                : got[field];
             expect(close(actual, want), `${slice.id} ${variant} ${m.key}.${field}: ${actual} vs ${want}`).toBe(true);
             checked++;
           }
@@ -410,5 +432,16 @@ describe("decoders are strict", () => {
     expect(() => s.decode(rows.map((r) => ({ ...r, purchases__sum: null })))).toThrow(/column "purchases__sum" is NULL/);
     expect(() => s.decode(rows.map((r) => ({ ...r, n_purchases_sum: 1 })))).toThrow(/unexpected column "n_purchases_sum"/);
     expect(() => s.decode(rows.map((r) => ({ ...r, users: "many" })))).toThrow(/column "users" is not a finite number/);
+  });
+
+  it("with CUPED on, a ratio's missing pre-exposure sum is an error naming it; without, one is unexpected", async () => {
+    const { buildAggregates } = await import("@/lib/analysis/statements/aggregates");
+    const withCuped = buildAggregates(planOf(["aov"], { covariateLookbackDays: 14 }), wh.dialect);
+    const { rows } = await wh.query(withCuped.sql, withCuped.params);
+    expect(withCuped.decode(rows).cells[0]!.metrics.aov).toHaveProperty("covariate.denominatorPreDenominator");
+    const without = rows.map(({ aov__ddpsum: _dropped, ...rest }) => rest as Row);
+    expect(() => withCuped.decode(without)).toThrow(/the warehouse returned no column "aov__ddpsum"/);
+    const noCuped = buildAggregates(planOf(["aov"], { covariateLookbackDays: 0 }), wh.dialect);
+    expect(() => noCuped.decode(rows)).toThrow(/unexpected column "aov__mpsum"/);
   });
 });

@@ -99,6 +99,25 @@ describe("the seeded demo recovers what was planted", () => {
     expect(c.effectiveN!).toBeGreaterThan(1000);
   });
 
+  it("the average order value is CUPED-adjusted (pre-exposure revenue and orders), with a narrower interval than without", async () => {
+    const { getExperiment } = await import("@/lib/analysis/experiments");
+    const { loadResultsDocument } = await import("@/lib/analysis/results-document");
+    const { DEFAULT_VIEW } = await import("@/lib/analysis/stats-request");
+    const exp = (await getExperiment("checkout-upsell"))!;
+    const row = async (cuped: boolean) =>
+      (await loadResultsDocument(exp, { ...DEFAULT_VIEW, cuped })).metrics.find((m) => m.key === "aov")!.variants.find((v) => v.id === "addons")!;
+    const [adjusted, plain] = [await row(true), await row(false)];
+    expect(adjusted.cuped).toBe(true);
+    expect(plain.cuped).toBe(false);
+    const width = (v: typeof adjusted) => v.absolute!.ciHigh! - v.absolute!.ciLow!;
+    console.log(
+      `[demo-recovery] checkout-upsell aov (addons − control): ${plain.absolute!.estimate!.toFixed(3)} [${plain.absolute!.ciLow!.toFixed(3)}, ${plain.absolute!.ciHigh!.toFixed(3)}] unadjusted, ` +
+        `${adjusted.absolute!.estimate!.toFixed(3)} [${adjusted.absolute!.ciLow!.toFixed(3)}, ${adjusted.absolute!.ciHigh!.toFixed(3)}] with CUPED (width × ${(width(adjusted) / width(plain)).toFixed(3)})`,
+    );
+    expect(width(adjusted)).toBeLessThan(0.97 * width(plain));
+    consistentWith(lift("checkout-upsell", "aov", "addons"), 0.06);
+  });
+
   it("the demo shows a ratio, a quantile, a retention and an orders metric", async () => {
     const { loadCatalog } = await import("@/lib/metrics/registry");
     const catalog = await loadCatalog();

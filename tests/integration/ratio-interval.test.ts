@@ -62,10 +62,11 @@ describe("ratio metrics on the results page", () => {
       variants: variants.map((v, position) => ({ ...v, id: position, experimentId: "checkout-upsell", name: v.key, position })),
       metrics: [{ id: 1, experimentId: "checkout-upsell", metricKey: "aov", role: "primary", position: 0 }],
     };
-    const doc = resultsFromStats(exp, run.stats, { snapshot: null, lastFailure: null }, { ...DEFAULT_VIEW, cuped: true });
+    const doc = resultsFromStats(exp, run.stats, { snapshot: null, lastFailure: null }, { ...DEFAULT_VIEW, cuped: false });
     const shown = doc.metrics[0]!;
     expect(shown.statistic).toBe("ratio");
-    expect(doc.warnings.filter((w) => w.includes("aov"))).toEqual([]); // no CUPED warning: ratios are sent without a covariate
+    expect(doc.warnings.filter((w) => w.includes("aov"))).toEqual([]);
+    expect(shown.variants.find((v) => v.id === "addons")!.cuped).toBe(false);
 
     const { users } = cohortOf(plan, world);
     const values = perUserValues(plan, world, users, declarativeParts(plan));
@@ -84,5 +85,49 @@ describe("ratio metrics on the results page", () => {
     const halfWidth = (treatment.absolute!.ciHigh! - treatment.absolute!.ciLow!) / 2;
     expect(Math.abs(halfWidth / (1.959964 * se) - 1)).toBeLessThan(0.002);
     expect(users.length).toBeGreaterThan(10000);
+
+    // CUPED on (the default view): the same users' pre-exposure revenue and orders as the covariate.
+    // Here by linearised per-user values: e = (y − R·z)/z̄, f = (x − P·w)/w̄ (Deng, Knoblich & Lu 2018),
+    // θ = Σef/Σf² over both arms pooled, each arm R − θ(P − P_pooled) with variance var(e − θf)/n.
+    const cuped = resultsFromStats(exp, run.stats, { snapshot: null, lastFailure: null }, { ...DEFAULT_VIEW, cuped: true });
+    expect(cuped.warnings.filter((w) => w.includes("aov"))).toEqual([]);
+    const adjusted = cuped.metrics[0]!.variants.find((v) => v.id === "addons")!;
+    expect(adjusted.cuped).toBe(true);
+    type P4 = { y: number; z: number; x: number; w: number };
+    const perUser = (u: (typeof users)[number]): P4 => {
+      const r = values.get(u.id)!.get("order_revenue")!;
+      const o = values.get(u.id)!.get("orders")!;
+      return { y: r.value, z: o.value, x: r.preValue, w: o.preValue };
+    };
+    const linearise = (ps: P4[]) => {
+      const sum = (f: (p: P4) => number) => ps.reduce((a, p) => a + f(p), 0);
+      const R = sum((p) => p.y) / sum((p) => p.z);
+      const P = sum((p) => p.x) / sum((p) => p.w);
+      const zBar = sum((p) => p.z) / ps.length;
+      const wBar = sum((p) => p.w) / ps.length;
+      return { R, P, e: ps.map((p) => (p.y - R * p.z) / zBar), f: ps.map((p) => (p.x - P * p.w) / wBar) };
+    };
+    const pooled = linearise(users.map(perUser));
+    const theta = pooled.e.reduce((a, e, i) => a + e * pooled.f[i]!, 0) / pooled.f.reduce((a, f) => a + f * f, 0);
+    expect(theta).toBeGreaterThan(0.2); // users' order values before and after exposure are related in the demo
+    const adjustedArm = (variant: string) => {
+      const l = linearise(users.filter((u) => u.variant === variant).map(perUser));
+      const v = l.e.map((e, i) => e - theta * l.f[i]!);
+      const mean = v.reduce((a, x) => a + x, 0) / v.length;
+      return { estimate: l.R - theta * (l.P - pooled.P), variance: v.reduce((a, x) => a + (x - mean) ** 2, 0) / (v.length - 1) / v.length };
+    };
+    const ca = adjustedArm("control");
+    const ta = adjustedArm("addons");
+    expect(adjusted.mean).toBeCloseTo(t.ratio, 9); // the raw ratio is still what is shown per variant
+    expect(adjusted.absolute!.estimate).toBeCloseTo(ta.estimate - ca.estimate, 9);
+    const seAdjusted = Math.sqrt(ca.variance + ta.variance);
+    const adjustedHalf = (adjusted.absolute!.ciHigh! - adjusted.absolute!.ciLow!) / 2;
+    expect(Math.abs(adjustedHalf / (1.959964 * seAdjusted) - 1)).toBeLessThan(0.002);
+    const narrower = adjustedHalf / halfWidth;
+    console.log(
+      `[ratio-interval] checkout-upsell aov: θ = ${theta.toFixed(4)}; difference ${diff.toFixed(3)} ± ${halfWidth.toFixed(3)} unadjusted, ` +
+        `${adjusted.absolute!.estimate!.toFixed(3)} ± ${adjustedHalf.toFixed(3)} with CUPED (width × ${narrower.toFixed(3)})`,
+    );
+    expect(narrower).toBeLessThan(0.97);
   });
 });

@@ -362,3 +362,76 @@ for (i in 1:24) {
     chanceToWin = pnorm(rel / relSe), treatmentSd = seT * sqrt(st$n))
 }
 write_fixture("quantile", quantile_cases)
+
+# ---- ratio metrics with CUPED: the pre-exposure numerator and denominator as covariates ------------
+# Two independent routes in R, checked against each other here. (1) The explicit delta method: S the
+# sample covariance matrix of (y, z, x, w) per user (post numerator and denominator, pre numerator and
+# denominator), g = (1/mean(z), -R/mean(z), -theta/mean(w), theta*P/mean(w)) the gradient of
+# R - theta*P, Var = g' S g / n. (2) Linearised per-user values e = (y - R z)/mean(z), f = (x - P w)/mean(w):
+# theta is the slope of lm(e ~ f) over all variants pooled, and Welch's t.test on R_adj + e - theta f per
+# arm gives the interval. The relative lift by the delta method with the raw control ratio as the base.
+set.seed(20261130)
+lin <- function(num, den) (num - sum(num) / sum(den) * den) / mean(den)
+ratio_cuped_cases <- list()
+for (i in 1:16) {
+  k <- if (i %% 4 == 0) 3 else 2
+  ns <- sample(c(300, 2000, 10000), k, replace = TRUE)
+  lifts <- c(1, sample(c(1, 1.03, 1.2), k - 1, replace = TRUE))
+  spread <- sample(c(0.3, 0.8), 1)      # how much users differ in what they spend (shared by both periods)
+  lam <- sample(c(0.4, 1.5, 4), 1)      # orders per user
+  arm <- function(n, lift) {
+    u <- rnorm(n, 0, spread)
+    rate <- exp(rnorm(n, log(lam), 0.5))
+    w <- rpois(n, rate); z <- rpois(n, rate) + (i %% 2)   # odd cases: nobody has zero post orders
+    list(y = z * exp(3 + u + rnorm(n, 0, 0.4)) * lift, z = z, x = w * exp(3 + u + rnorm(n, 0, 0.4)), w = w)
+  }
+  d <- lapply(1:k, function(g) arm(ns[g], lifts[g]))
+  all <- list(y = unlist(lapply(d, `[[`, "y")), z = unlist(lapply(d, `[[`, "z")),
+              x = unlist(lapply(d, `[[`, "x")), w = unlist(lapply(d, `[[`, "w")))
+  # (1) theta by the explicit gradients over the pooled covariance matrix
+  S <- cov(cbind(all$y, all$z, all$x, all$w))
+  Rp <- sum(all$y) / sum(all$z); Pp <- sum(all$x) / sum(all$w)
+  gpost <- c(1 / mean(all$z), -Rp / mean(all$z), 0, 0); gpre <- c(0, 0, 1 / mean(all$w), -Pp / mean(all$w))
+  theta <- as.numeric(t(gpost) %*% S %*% gpre / (t(gpre) %*% S %*% gpre))
+  # (2) the same theta as a regression slope of the linearised values
+  thetaLm <- unname(coef(lm(lin(all$y, all$z) ~ lin(all$x, all$w)))[2])
+  stopifnot(isTRUE(all.equal(theta, thetaLm, tolerance = 1e-9)))
+  armStats <- lapply(d, function(a) {
+    n <- length(a$y); R <- sum(a$y) / sum(a$z); P <- sum(a$x) / sum(a$w)
+    g <- c(1 / mean(a$z), -R / mean(a$z), -theta / mean(a$w), theta * P / mean(a$w))
+    Sa <- cov(cbind(a$y, a$z, a$x, a$w))
+    e <- lin(a$y, a$z); f <- lin(a$x, a$w)
+    adj <- R - theta * (P - Pp)
+    lv <- adj + e - theta * f
+    varAdj <- as.numeric(t(g) %*% Sa %*% g) / n
+    stopifnot(isTRUE(all.equal(varAdj, var(lv) / n, tolerance = 1e-9)))
+    list(n = n, ratio = R, adjusted = adj, se = sqrt(varAdj), unadjustedSe = sqrt(var(e) / n), lv = lv, e = e)
+  })
+  alpha <- 0.05
+  comparisons <- list()
+  for (g in 2:k) {
+    t1 <- armStats[[g]]; c1 <- armStats[[1]]
+    tt <- t.test(t1$lv, c1$lv, conf.level = 1 - alpha)
+    D <- t1$adjusted - c1$adjusted
+    muC <- c1$ratio; nC <- c1$n
+    varD <- t1$se^2 + c1$se^2
+    covDmu <- -cov(c1$lv, c1$e) / nC
+    relVar <- varD / muC^2 + D^2 * c1$unadjustedSe^2 / muC^4 - 2 * D * covDmu / muC^3
+    q <- qt(1 - alpha / 2, tt$parameter)
+    rel <- D / abs(muC)
+    unadjusted <- t.test(t1$ratio + t1$e, c1$ratio + c1$e, conf.level = 1 - alpha)
+    comparisons[[g - 1]] <- list(
+      estimate = D, ciLow = tt$conf.int[1], ciHigh = tt$conf.int[2], pValue = tt$p.value, df = unname(tt$parameter),
+      relEstimate = rel, relCiLow = rel - q * sqrt(relVar), relCiHigh = rel + q * sqrt(relVar),
+      unadjustedCiLow = unadjusted$conf.int[1], unadjustedCiHigh = unadjusted$conf.int[2])
+  }
+  arms <- lapply(d, function(a) list(
+    n = length(a$y), sum = sum(a$y), sumSquares = sum(a$y^2),
+    denominatorSum = sum(a$z), denominatorSumSquares = sum(a$z^2), sumProduct = sum(a$y * a$z),
+    covariate = list(sum = sum(a$x), sumSquares = sum(a$x^2), denominatorSum = sum(a$w), denominatorSumSquares = sum(a$w^2),
+                     sumProduct = sum(a$x * a$w), numeratorPreNumerator = sum(a$y * a$x), numeratorPreDenominator = sum(a$y * a$w),
+                     denominatorPreNumerator = sum(a$z * a$x), denominatorPreDenominator = sum(a$z * a$w))))
+  results <- lapply(armStats, function(s) list(ratio = s$ratio, adjusted = s$adjusted, se = s$se, unadjustedSe = s$unadjustedSe))
+  ratio_cuped_cases[[length(ratio_cuped_cases) + 1]] <- list(alpha = alpha, theta = theta, arms = arms, results = results, comparisons = comparisons)
+}
+write_fixture("ratio-cuped", ratio_cuped_cases)

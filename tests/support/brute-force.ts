@@ -220,6 +220,20 @@ export function expectedSums(plan: AnalysisPlan, users: CohortUser[], values: Va
         add(m.key, "denominatorSum", wb);
         add(m.key, "denominatorSumSquares", wb * wb);
         add(m.key, "sumProduct", wa * wb);
+        if (plan.covariateLookbackDays > 0) {
+          // CUPED: each part's own pre-exposure value, gated like the post-exposure one
+          const xa = a.preValue * b.eligible;
+          const xb = b.preValue * a.eligible;
+          add(m.key, "covariate.sum", xa);
+          add(m.key, "covariate.sumSquares", xa * xa);
+          add(m.key, "covariate.denominatorSum", xb);
+          add(m.key, "covariate.denominatorSumSquares", xb * xb);
+          add(m.key, "covariate.sumProduct", xa * xb);
+          add(m.key, "covariate.numeratorPreNumerator", wa * xa);
+          add(m.key, "covariate.numeratorPreDenominator", wa * xb);
+          add(m.key, "covariate.denominatorPreNumerator", wb * xa);
+          add(m.key, "covariate.denominatorPreDenominator", wb * xb);
+        }
         continue;
       }
       if (m.kind === "events" && m.statistic === "quantile") continue;

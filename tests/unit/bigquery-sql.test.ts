@@ -309,6 +309,25 @@ describe("generated BigQuery SQL", () => {
   });
 });
 
+describe("ratio CUPED on BigQuery", () => {
+  it("the aggregates select every ratio's pre-exposure sums when CUPED is on (and none when off), and parse", () => {
+    const ratios = all.filter((m) => m.kind === "ratio");
+    expect(ratios.length).toBeGreaterThan(1);
+    const fields = ["mpsum", "mpsumsq", "dpsum", "dpsumsq", "mpdpsum", "mmpsum", "mdpsum", "dmpsum", "ddpsum"];
+    for (const lookback of [0, 14]) {
+      const plan = planFor(ratios, lookback, null, ["platform"]);
+      const st = buildAggregates(plan, dialect);
+      checkStatement(st, plan);
+      for (const m of ratios) {
+        for (const f of fields) {
+          expect(st.sql.includes(` AS ${m.key}__${f}`), `${m.key}__${f} with lookback ${lookback}`).toBe(lookback > 0);
+          expect(st.columns.some((c) => c.name === `${m.key}__${f}`)).toBe(lookback > 0);
+        }
+      }
+    }
+  });
+});
+
 describe("generated BigQuery SQL with segments", () => {
   describe.each(segmentSets.map((segs) => [segs.join("+"), segs] as const))("%s", (_name, segments) => {
     it.each(variantsOfPlan)("parses and prunes partitions (lookback $lookback, window $window)", ({ lookback, window }) => {

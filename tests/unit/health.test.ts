@@ -131,3 +131,26 @@ describe("placebo A/A", () => {
     expect(placeboHealth(base(), 0.05, true)).toMatchObject({ level: "unavailable", comparisons: 0 });
   });
 });
+
+describe("placebo A/A of a ratio metric", () => {
+  it("applies ratio CUPED exactly when the view has CUPED on", async () => {
+    const { placeboRows } = await import("@/lib/analysis/health");
+    const { fixture } = await import("./stats/helpers");
+    // two arms with their pre-exposure sums (tests/r/fixtures/ratio-cuped.json) as the control's hash halves
+    const [a, b] = fixture<{ arms: import("@/lib/analysis/sums").RatioSums[] }[]>("ratio-cuped")[0]!.arms;
+    const slice = {
+      id: "all", dimension: "all" as const, value: "all", users: { control: a!.n + b!.n }, metrics: [],
+      placebo: { users: { a: a!.n, b: b!.n }, metrics: [{ key: "aov", type: "ratio" as const, data: { a: a!, b: b! } }] },
+    };
+    const width = (cuped: boolean) => {
+      const r = placeboRows(slice, 0.05, cuped)[0]!.relative;
+      return r.ciHigh! - r.ciLow!;
+    };
+    const { covariate: _a, ...plainA } = a!;
+    const { covariate: _b, ...plainB } = b!;
+    const plain = { ...slice, placebo: { ...slice.placebo, metrics: [{ key: "aov", type: "ratio" as const, data: { a: plainA, b: plainB } }] } };
+    const plainRow = placeboRows(plain, 0.05, true)[0]!.relative;
+    expect(width(false)).toBeCloseTo(plainRow.ciHigh! - plainRow.ciLow!, 12);
+    expect(width(true)).toBeLessThan(width(false));
+  });
+});

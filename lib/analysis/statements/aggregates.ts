@@ -4,7 +4,7 @@ import type { Dialect } from "@/lib/warehouse/dialect";
 import type { Row } from "@/lib/warehouse/types";
 import type { AnalysisPlan } from "../analysis-plan";
 import type { SegmentDimension } from "../segments";
-import type { CovariateSums, MeanSums, RatioSums } from "../sums";
+import type { CovariateSums, MeanSums, RatioCovariateSums, RatioSums } from "../sums";
 import { cappedValuesCte, isCapped } from "./capping";
 import { cohortCtes } from "./cohort";
 import { col, num, readRows, str, type ColumnSpec, type MetricField } from "./columns";
@@ -45,9 +45,15 @@ export interface AggregatesResult {
   cells: AggregateCell[];
 }
 
+/** A ratio's CUPED columns: pre-exposure numerator mp and denominator dp, and their products with the post-exposure m and d. */
+const RATIO_COVARIATE_FIELDS = ["mpsum", "mpsumsq", "dpsum", "dpsumsq", "mpdpsum", "mmpsum", "mdpsum", "dmpsum", "ddpsum"] as const satisfies readonly MetricField[];
+
 /** The result columns of one reported metric, by its type. */
 function metricFields(m: MetricDefinition, covariates: boolean): MetricField[] {
-  if (m.kind === "ratio") return ["n", "sum", "sumsq", "dsum", "dsumsq", "prodsum"];
+  if (m.kind === "ratio") {
+    const fields: MetricField[] = ["n", "sum", "sumsq", "dsum", "dsumsq", "prodsum"];
+    return covariates ? [...fields, ...RATIO_COVARIATE_FIELDS] : fields;
+  }
   const fields: MetricField[] = m.statistic === "proportion" ? ["n", "sum"] : ["n", "sum", "sumsq"];
   return covariates ? [...fields, "xsum", "xsumsq", "xysum"] : fields;
 }
@@ -95,14 +101,18 @@ function userValues(plan: AnalysisPlan, d: Dialect, p: ParamBinder): { ctes: str
   const sqlMetrics = measured.filter((x) => x.metric.kind === "sql");
   if (sqlMetrics.some((x) => x.covariate)) ctes.push(preCohortCte(plan, d, p));
 
+  // a ratio's covariate is its parts' pre-exposure values, also for a part whose own covariate is a pre-exposure hit
+  const partsOfRatios = new Set(plan.metrics.flatMap((m) => (m.kind === "ratio" ? [m.numerator, m.denominator] : [])));
   for (const { metric: m, covariate } of measured) {
     let value: string, hit: string, pre: string | null;
+    let preValue: string | null = null;
     let eligible: string | null = null;
     if (m.kind === "events") {
       const rel = relationOf.get(m.key)!;
       value = `COALESCE(${rel}.${col.metric(m.key, "value")}, 0)`;
       hit = `COALESCE(${rel}.${col.metric(m.key, "hit")}, 0)`;
       pre = covariate ? `COALESCE(${rel}.${col.metric(m.key, m.statistic === "proportion" ? "pre_hit" : "pre_value")}, 0)` : null;
+      if (covariate && m.statistic === "proportion") preValue = `COALESCE(${rel}.${col.metric(m.key, "pre_value")}, 0)`;
       eligible = eligibleExpression(m, "c", d, p);
     } else {
       const rel = sqlMetricRelations(m, plan, d, p, { covariates: covariate });
@@ -115,6 +125,7 @@ function userValues(plan: AnalysisPlan, d: Dialect, p: ParamBinder): { ctes: str
       if (rel.pre) {
         joins.push(`LEFT JOIN ${rel.pre} ON ${rel.pre}.user_id = c.user_id`);
         pre = `COALESCE(${rel.pre}.${m.statistic === "proportion" ? names.pct : names.n}, 0)`;
+        if (m.statistic === "proportion") preValue = `COALESCE(${rel.pre}.${names.n}, 0)`;
       }
     }
     // users whose window has not ended count in no sum: their value, hit and covariate are zeroed
@@ -122,6 +133,7 @@ function userValues(plan: AnalysisPlan, d: Dialect, p: ParamBinder): { ctes: str
     if (eligible) columns.push(`${eligible} AS ${col.metric(m.key, "eligible")}`);
     columns.push(`${gate(value)} AS ${col.metric(m.key, "value")}`, `${gate(hit)} AS ${col.metric(m.key, "hit")}`);
     if (pre) columns.push(`${gate(pre)} AS ${col.metric(m.key, "x")}`);
+    if (preValue && partsOfRatios.has(m.key)) columns.push(`${gate(preValue)} AS ${col.metric(m.key, "pre_value")}`);
   }
   ctes.push(`user_values AS (
   SELECT
@@ -157,6 +169,23 @@ function aggregateSelects(plan: AnalysisPlan, d: Dialect, valueColumns: readonly
         sum(`${wb} * ${wb}`, name("dsumsq")),
         sum(`${wa} * ${wb}`, name("prodsum")),
       );
+      if (covariates) {
+        // the parts' own pre-exposure values, gated like the post-exposure ones
+        const pre = (part: Measured) => v(part.key, has(part.key, "pre_value") ? "pre_value" : "x");
+        const xa = has(b.key, "eligible") ? `${pre(a)} * ${v(b.key, "eligible")}` : pre(a);
+        const xb = has(a.key, "eligible") ? `${pre(b)} * ${v(a.key, "eligible")}` : pre(b);
+        out.push(
+          sum(xa, name("mpsum")),
+          sum(`${xa} * ${xa}`, name("mpsumsq")),
+          sum(xb, name("dpsum")),
+          sum(`${xb} * ${xb}`, name("dpsumsq")),
+          sum(`${xa} * ${xb}`, name("mpdpsum")),
+          sum(`${wa} * ${xa}`, name("mmpsum")),
+          sum(`${wa} * ${xb}`, name("mdpsum")),
+          sum(`${wb} * ${xa}`, name("dmpsum")),
+          sum(`${wb} * ${xb}`, name("ddpsum")),
+        );
+      }
       continue;
     }
     const y = m.statistic === "proportion" ? v(m.key, "hit") : v(m.key, "value");
@@ -181,6 +210,19 @@ function decodeCells(plan: AnalysisPlan, rows: readonly Row[]): AggregatesResult
     for (const m of reported(plan)) {
       const at = (field: MetricField) => num(r, col.metric(m.key, field));
       if (m.kind === "ratio") {
+        const covariate: RatioCovariateSums | undefined = covariates
+          ? {
+              sum: at("mpsum"),
+              sumSquares: at("mpsumsq"),
+              denominatorSum: at("dpsum"),
+              denominatorSumSquares: at("dpsumsq"),
+              sumProduct: at("mpdpsum"),
+              numeratorPreNumerator: at("mmpsum"),
+              numeratorPreDenominator: at("mdpsum"),
+              denominatorPreNumerator: at("dmpsum"),
+              denominatorPreDenominator: at("ddpsum"),
+            }
+          : undefined;
         metrics[m.key] = {
           type: "ratio",
           n: at("n"),
@@ -189,6 +231,7 @@ function decodeCells(plan: AnalysisPlan, rows: readonly Row[]): AggregatesResult
           denominatorSum: at("dsum"),
           denominatorSumSquares: at("dsumsq"),
           sumProduct: at("prodsum"),
+          ...(covariate ? { covariate } : {}),
         };
         continue;
       }

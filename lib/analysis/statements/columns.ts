@@ -54,7 +54,17 @@ export type MetricField =
   | "xysum"
   | "dsum"
   | "dsumsq"
-  | "prodsum";
+  | "prodsum"
+  // ratio CUPED: pre-exposure numerator mp and denominator dp, and their products with post m and d
+  | "mpsum"
+  | "mpsumsq"
+  | "dpsum"
+  | "dpsumsq"
+  | "mpdpsum"
+  | "mmpsum"
+  | "mdpsum"
+  | "dmpsum"
+  | "ddpsum";
 
 export type ColumnKind = "number" | "string" | "nullable number" | "nullable string";
 

@@ -21,7 +21,7 @@ export function ratioParts(m: RatioMetric, plan: Pick<AnalysisPlan, "catalog">):
 
 /**
  * Every metric whose per-user values the aggregates need, each once: the reported mean and
- * proportion metrics (with their CUPED covariate), and the parts of the reported ratios.
+ * proportion metrics and the parts of the reported ratios, each with its CUPED covariate.
  */
 export function measuredMetrics(plan: AnalysisPlan): { metric: Measured; covariate: boolean }[] {
   const out = new Map<string, { metric: Measured; covariate: boolean }>();
@@ -29,9 +29,11 @@ export function measuredMetrics(plan: AnalysisPlan): { metric: Measured; covaria
     const seen = out.get(metric.key);
     out.set(metric.key, { metric, covariate: covariate || (seen?.covariate ?? false) });
   };
+  const covariates = plan.covariateLookbackDays > 0;
   for (const m of plan.metrics) {
-    if (m.kind === "ratio") for (const part of ratioParts(m, plan)) add(part, false);
-    else if (!isQuantile(m)) add(m, plan.covariateLookbackDays > 0);
+    // a ratio's CUPED covariate is its parts' own pre-exposure values
+    if (m.kind === "ratio") for (const part of ratioParts(m, plan)) add(part, covariates);
+    else if (!isQuantile(m)) add(m, covariates);
   }
   return [...out.values()];
 }
