@@ -98,7 +98,7 @@ export function CountsEditor({ mode, initial }: { mode: "create" | "edit"; initi
         <legend>Variants</legend>
         <p className="muted small">The first one is the control. Users: everybody assigned to the variant (the sample ratio check compares them with the planned weights).</p>
         <div className="table-wrap">
-          <table className="stack-form">
+          <table className="variant-table stack-form">
             <thead>
               <tr>
                 <th scope="col">Key</th>

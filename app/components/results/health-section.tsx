@@ -84,7 +84,7 @@ export function HealthSection({ doc }: { doc: ResultsDocument }) {
 
       <Check title="Sample ratio mismatch" level={srmLevel} testId="health-srm">
         <div className="table-scroll">
-          <table className="compact">
+          <table className="compact stack-sm">
             <thead>
               <tr>
                 <th scope="col">Variant</th>
@@ -103,9 +103,15 @@ export function HealthSection({ doc }: { doc: ResultsDocument }) {
               {h.srm.variants.map((v) => (
                 <tr key={v.key}>
                   <th scope="row">{nameOf.get(v.key) ?? v.key}</th>
-                  <td className="num">{formatPercent(v.expectedShare, 1)}</td>
-                  <td className="num">{formatPercent(v.observedShare, 1)}</td>
-                  <td className="num">{formatInteger(v.users)}</td>
+                  <td className="num" data-label="Planned">
+                    {formatPercent(v.expectedShare, 1)}
+                  </td>
+                  <td className="num" data-label="Observed">
+                    {formatPercent(v.observedShare, 1)}
+                  </td>
+                  <td className="num" data-label="Users">
+                    {formatInteger(v.users)}
+                  </td>
                 </tr>
               ))}
             </tbody>
