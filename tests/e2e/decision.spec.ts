@@ -41,6 +41,13 @@ async function expectReadable(page: Page, what: string) {
 async function expectNoSidewaysScroll(page: Page, what: string) {
   const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
   expect(scrollWidth, `${what} scrolls sideways at ${innerWidth}px`).toBeLessThanOrEqual(innerWidth);
+  // nor does a table hide columns in a box of its own (a Remove button or a Users column out of sight)
+  const clipped = await page.evaluate(() =>
+    [...document.querySelectorAll(".table-scroll, .table-wrap")]
+      .filter((box) => box.scrollWidth > box.clientWidth + 1)
+      .map((box) => box.querySelector("table")?.getAttribute("data-testid") ?? box.querySelector("th")?.textContent ?? "a table"),
+  );
+  expect(clipped, `${what}: tables wider than their box at ${innerWidth}px`).toEqual([]);
 }
 
 for (const width of WIDTHS) {
