@@ -30,7 +30,7 @@ export default async function AdminPage() {
         </p>
         <CreateUserForm />
         <div className="table-wrap">
-          <table data-testid="users-table">
+          <table className="stack-rows" data-testid="users-table">
             <thead>
               <tr>
                 <th scope="col">Email</th>
@@ -47,11 +47,11 @@ export default async function AdminPage() {
                     {u.email}
                     {who.kind === "user" && who.id === u.id ? <span className="badge">you</span> : null}
                   </th>
-                  <td>{u.name}</td>
-                  <td>
+                  <td data-label="Name">{u.name}</td>
+                  <td data-label="Role">
                     <span className="badge">{u.role}</span>
                   </td>
-                  <td>
+                  <td data-label="Since">
                     <LocalTime iso={u.createdAt.toISOString()} />
                   </td>
                   <td>
@@ -71,7 +71,7 @@ export default async function AdminPage() {
         </p>
         <CreateKeyForm />
         <div className="table-wrap">
-          <table data-testid="keys-table">
+          <table className="stack-rows" data-testid="keys-table">
             <thead>
               <tr>
                 <th scope="col">Name</th>
@@ -86,13 +86,15 @@ export default async function AdminPage() {
               {keys.map((k) => (
                 <tr key={k.id} data-key-name={k.name} data-key-id={k.id}>
                   <th scope="row">{k.name}</th>
-                  <td>{k.scope}</td>
-                  <td className="small">{keyOrigins(k).join(" ") || "—"}</td>
-                  <td>
+                  <td data-label="Scope">{k.scope}</td>
+                  <td data-label="Origins" className="small">
+                    {keyOrigins(k).join(" ") || "—"}
+                  </td>
+                  <td data-label="Created">
                     <LocalTime iso={k.createdAt.toISOString()} />
                     {k.createdBy ? <div className="muted small">by {k.createdBy}</div> : null}
                   </td>
-                  <td>{k.lastUsedAt ? <LocalTime iso={k.lastUsedAt.toISOString()} /> : "never"}</td>
+                  <td data-label="Last used">{k.lastUsedAt ? <LocalTime iso={k.lastUsedAt.toISOString()} /> : "never"}</td>
                   <td>{k.revokedAt ? <span className="badge failed">revoked</span> : <RevokeKeyButton id={k.id} name={k.name} />}</td>
                 </tr>
               ))}
@@ -120,36 +122,40 @@ export default async function AdminPage() {
             {h.deliveries.length === 0 ? (
               <p className="muted small">Nothing sent yet.</p>
             ) : (
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">When</th>
-                    <th scope="col">Experiment</th>
-                    <th scope="col">Found</th>
-                    <th scope="col">Status</th>
-                    <th scope="col" className="num">
-                      Attempts
-                    </th>
-                    <th scope="col">Last error</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {h.deliveries.map((d) => (
-                    <tr key={d.id} data-status={d.status}>
-                      <td>
-                        <LocalTime iso={d.createdAt.toISOString()} />
-                      </td>
-                      <td>{d.experimentId}</td>
-                      <td>{d.trigger}</td>
-                      <td>
-                        <span className={`badge ${d.status === "delivered" ? "succeeded" : d.status}`}>{d.status}</span>
-                      </td>
-                      <td className="num">{d.attempts}</td>
-                      <td className="small error-text">{d.lastError ?? ""}</td>
+              <div className="table-wrap">
+                <table className="stack-rows">
+                  <thead>
+                    <tr>
+                      <th scope="col">When</th>
+                      <th scope="col">Experiment</th>
+                      <th scope="col">Found</th>
+                      <th scope="col">Status</th>
+                      <th scope="col" className="num">
+                        Attempts
+                      </th>
+                      <th scope="col">Last error</th>
                     </tr>
-                  ))}
-                </tbody>
-              </table>
+                  </thead>
+                  <tbody>
+                    {h.deliveries.map((d) => (
+                      <tr key={d.id} data-status={d.status}>
+                        <td>
+                          <LocalTime iso={d.createdAt.toISOString()} />
+                        </td>
+                        <td data-label="Experiment">{d.experimentId}</td>
+                        <td data-label="Found">{d.trigger}</td>
+                        <td data-label="Status">
+                          <span className={`badge ${d.status === "delivered" ? "succeeded" : d.status}`}>{d.status}</span>
+                        </td>
+                        <td data-label="Attempts" className="num">
+                          {d.attempts}
+                        </td>
+                        <td className="small error-text">{d.lastError ?? ""}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
             )}
           </div>
         ))}

@@ -10,45 +10,48 @@ const fmt = (x: number | null, digits = 3) => (x === null || !Number.isFinite(x)
 /** One split's balance: per covariate each variation's mean (SD) and each treatment's standardised difference. */
 function BalanceTableView({ table, names, title, testId }: { table: BalanceTable; names: Map<string, string>; title: string; testId: string }) {
   return (
-    <div className="table-wrap">
-      <table data-testid={testId}>
-        <caption style={{ textAlign: "left" }}>
-          {title}: seed <code>{table.seed}</code> · largest |SMD| <strong data-testid={`${testId}-max`}>{fmt(table.maxAbsSmd)}</strong> · {table.sizes.map((n, i) => `${names.get(table.variationKeys[i]!) ?? table.variationKeys[i]} ${n}`).join(", ")}
-          {table.excluded > 0 ? ` · ${table.excluded} left out (coverage, condition or namespace)` : ""}
-        </caption>
-        <thead>
-          <tr>
-            <th scope="col">Covariate</th>
-            {table.variationKeys.map((k) => (
-              <th scope="col" key={k} className="num">
-                {names.get(k) ?? k}: mean (SD)
-              </th>
-            ))}
-            {table.variationKeys.slice(1).map((k) => (
-              <th scope="col" key={`smd-${k}`} className="num">
-                SMD {names.get(k) ?? k}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {table.rows.map((r) => (
-            <tr key={r.covariate}>
-              <th scope="row">{r.covariate}</th>
-              {r.groups.map((g, i) => (
-                <td key={i} className="num">
-                  {fmt(g.mean)} ({fmt(g.sd)})
-                </td>
+    <div className="balance-table">
+      <p className="small" id={`${testId}-title`}>
+        <strong>{title}</strong>: seed <code>{table.seed}</code> · largest |SMD| <strong data-testid={`${testId}-max`}>{fmt(table.maxAbsSmd)}</strong> ·{" "}
+        {table.sizes.map((n, i) => `${names.get(table.variationKeys[i]!) ?? table.variationKeys[i]} ${n}`).join(", ")}
+        {table.excluded > 0 ? ` · ${table.excluded} left out (coverage, condition or namespace)` : ""}
+      </p>
+      <div className="table-wrap">
+        <table className="compact stack-sm" data-testid={testId} aria-labelledby={`${testId}-title`}>
+          <thead>
+            <tr>
+              <th scope="col">Covariate</th>
+              {table.variationKeys.map((k) => (
+                <th scope="col" key={k} className="num">
+                  {names.get(k) ?? k}: mean (SD)
+                </th>
               ))}
-              {r.smd.map((d, i) => (
-                <td key={`s${i}`} className="num">
-                  {fmt(d)}
-                </td>
+              {table.variationKeys.slice(1).map((k) => (
+                <th scope="col" key={`smd-${k}`} className="num">
+                  SMD {names.get(k) ?? k}
+                </th>
               ))}
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {table.rows.map((r) => (
+              <tr key={r.covariate}>
+                <th scope="row">{r.covariate}</th>
+                {r.groups.map((g, i) => (
+                  <td key={i} className="num" data-label={`${names.get(table.variationKeys[i]!) ?? table.variationKeys[i]}: mean (SD)`}>
+                    {fmt(g.mean)} ({fmt(g.sd)})
+                  </td>
+                ))}
+                {r.smd.map((d, i) => (
+                  <td key={`s${i}`} className="num" data-label={`SMD ${names.get(table.variationKeys[i + 1]!) ?? table.variationKeys[i + 1]}`}>
+                    {fmt(d)}
+                  </td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </div>
   );
 }

@@ -7,6 +7,7 @@ import type { CountsError } from "@/lib/counts/counts";
 import { saveCountsAction } from "./counts-actions";
 
 const ROLES = ["primary", "secondary", "guardrail"] as const;
+const VARIANT_COLUMNS = { key: "Key", name: "Name", weight: "Planned weight", users: "Users" } as const;
 
 /**
  * Counts typed in (issue 13): per variant its users, and per metric either conversions (a rate)
@@ -97,7 +98,7 @@ export function CountsEditor({ mode, initial }: { mode: "create" | "edit"; initi
         <legend>Variants</legend>
         <p className="muted small">The first one is the control. Users: everybody assigned to the variant (the sample ratio check compares them with the planned weights).</p>
         <div className="table-wrap">
-          <table>
+          <table className="variant-table stack-form">
             <thead>
               <tr>
                 <th scope="col">Key</th>
@@ -113,7 +114,7 @@ export function CountsEditor({ mode, initial }: { mode: "create" | "edit"; initi
               {v.variants.map((row, i) => (
                 <tr key={i}>
                   {(["key", "name", "weight", "users"] as const).map((f) => (
-                    <td key={f}>
+                    <td key={f} data-label={VARIANT_COLUMNS[f]}>
                       <input aria-label={`Variant ${i + 1} ${f}`} value={row[f]} inputMode={f === "weight" || f === "users" ? "numeric" : undefined} spellCheck={false} onChange={(e) => setVariant(i, f, e.target.value)} />
                     </td>
                   ))}

@@ -84,7 +84,7 @@ function PreviewTable({ preview, variants }: { preview: ExposurePreview; variant
   return (
     <>
       <div className="table-scroll">
-        <table className="compact" data-testid="preview-table">
+        <table className="compact stack-sm" data-testid="preview-table">
           <thead>
             <tr>
               <th scope="col">Logged variant</th>
@@ -103,9 +103,13 @@ function PreviewTable({ preview, variants }: { preview: ExposurePreview; variant
               return (
                 <tr key={v.variant ?? "(null)"} className={known ? undefined : "warn"}>
                   <th scope="row">{v.variant ?? "(empty)"}</th>
-                  <td className="num">{formatInteger(v.users)}</td>
-                  <td className="num">{formatInteger(v.exposures)}</td>
-                  <td>{known ? "✓" : "not a variant here: left out"}</td>
+                  <td className="num" data-label="Users">
+                    {formatInteger(v.users)}
+                  </td>
+                  <td className="num" data-label="Exposures">
+                    {formatInteger(v.exposures)}
+                  </td>
+                  <td data-label="In this form">{known ? "✓" : "not a variant here: left out"}</td>
                 </tr>
               );
             })}

@@ -31,7 +31,7 @@ export const INTERRUPTED_MESSAGE = "interrupted: the process running this analys
 const globalForRuns = globalThis as unknown as { ownedRuns?: Set<number> };
 const ownedRuns = (globalForRuns.ownedRuns ??= new Set<number>());
 
-function isUniqueViolation(err: unknown): boolean {
+export function isUniqueViolation(err: unknown): boolean {
   return (err as { code?: string }).code === "P2002";
 }
 

@@ -3,9 +3,11 @@
 // like any other. The counts as given are kept in the snapshot's parameters, so the form can
 // show them again.
 import { prisma } from "@/lib/db";
+import type { Prisma } from "@/lib/generated/prisma/client";
 import type { Actor } from "@/lib/audit/actor";
 import { actorName } from "@/lib/audit/actor";
 import { recordAudit } from "@/lib/audit/log";
+import { isUniqueViolation, nextSnapshotNumber } from "@/lib/analysis/runs";
 import { getExperiment, saveExperiment } from "@/lib/analysis/store";
 import type { ExperimentInput } from "@/lib/analysis/experiments";
 import { countsToStats, type CountsError, type ParsedCounts } from "./counts";
@@ -30,6 +32,20 @@ export async function latestCounts(experimentId: string): Promise<ParsedCounts |
     return JSON.parse(s.parameters) as ParsedCounts;
   } catch {
     return null;
+  }
+}
+
+/**
+ * Inserts a counts snapshot with the experiment's next number (#1, #2, … like every analysis, so
+ * /experiments/<id>/snapshots/<n> opens it); a number taken meanwhile by another save is retried.
+ */
+async function createNumbered(experimentId: string, data: (number: number) => Prisma.SnapshotUncheckedCreateInput) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await prisma.snapshot.create({ data: data(await nextSnapshotNumber(experimentId)) });
+    } catch (err) {
+      if (attempt >= 5 || !isUniqueViolation(err)) throw err;
+    }
   }
 }
 
@@ -62,28 +78,27 @@ export async function saveCounts(experimentId: string, input: unknown, actor: Ac
   };
   await saveExperiment(definition, today);
   const now = new Date();
-  const snapshot = await prisma.snapshot.create({
-    data: {
-      experimentId,
-      status: "succeeded",
-      warehouse: "counts",
-      requestedBy: actorName(actor),
-      parameters: JSON.stringify(counts),
-      sufficientStats: JSON.stringify(stats),
-      rowCount: 0,
-      durationMs: 0,
-      startedAt: now,
-      runningAt: now,
-      finishedAt: now,
-    },
-  });
+  const snapshot = await createNumbered(experimentId, (number) => ({
+    experimentId,
+    number,
+    status: "succeeded",
+    warehouse: "counts",
+    requestedBy: actorName(actor),
+    parameters: JSON.stringify(counts),
+    sufficientStats: JSON.stringify(stats),
+    rowCount: 0,
+    durationMs: 0,
+    startedAt: now,
+    runningAt: now,
+    finishedAt: now,
+  }));
   const users = Object.values(stats.slices[0]!.users).reduce((a, n) => a + n, 0);
   await recordAudit(actor, {
     action: existing ? "edited" : "created",
     targetType: "experiment",
     targetId: experimentId,
     experimentId,
-    summary: `counts entered: ${counts.variants.length} variants, ${counts.metrics.length} metrics, ${users} users (analysis #${snapshot.id})`,
+    summary: `counts entered: ${counts.variants.length} variants, ${counts.metrics.length} metrics, ${users} users (snapshot #${snapshot.number})`,
   });
   return { ok: true, snapshotId: snapshot.id, created: !existing };
 }

@@ -1,15 +1,36 @@
 import { expect, test, type Page } from "@playwright/test";
-import { credentials, signIn } from "./support/auth";
+import { bearer, credentials, signIn } from "./support/auth";
 
 // Issue 12 on the demo, at 1280 and 390 px: the status of each demo experiment in the list and on
 // its page, no page that scrolls sideways, the health section's checks, percentage points, no
 // scientific notation; then the team's decisions, the list's filters, archive and delete, and an
 // analysis that finds nobody.
 
+/** The demo's running experiment (issue 13): no data until simulate.spec.ts collects some. */
+const RUNNING = "free-shipping-banner";
+/** A counts experiment (issue 13) the layout tests make through the API. */
+const COUNTS_ID = "layout-counts";
+const COUNTS = {
+  name: "Newsletter subject line (counts)",
+  variants: [
+    { key: "control", name: "Old subject", users: 10_000 },
+    { key: "short", name: "Short subject", users: 10_080 },
+  ],
+  metrics: [
+    { key: "opened", name: "Opened", type: "proportion", role: "primary", data: { control: { conversions: 2100 }, short: { conversions: 2350 } } },
+    { key: "revenue", name: "Revenue per user", type: "mean", role: "secondary", data: { control: { n: 10_000, mean: 4.2, sd: 9.1 }, short: { n: 10_080, mean: 4.5, sd: 9.4 } } },
+  ],
+};
+/** 40 subjects with two covariates, for balanced assignment. */
+const COHORT_CSV = ["id,age,premium", ...Array.from({ length: 40 }, (_, i) => `user-${i},${20 + ((i * 7) % 40)},${i % 3 === 0 ? 1 : 0}`)].join("\n");
+
 const DEMO = ["checkout-redesign", "feed-autoplay", "button-color-aa", "onboarding-three-arm", "checkout-upsell", "pricing-banner-srm"];
 const WIDTHS = [1280, 390];
 /** "6.55e-4", "1.2E+9", "3 e-5": numbers in exponent form */
 const SCIENTIFIC = /\d\s?e[-+]\d/i;
+
+/** A share as the power panel writes it: percent with at most one decimal. */
+const percent = (x: number) => `${(x * 100).toLocaleString("en-US", { maximumFractionDigits: 1 })}%`;
 
 async function expectReadable(page: Page, what: string) {
   const text = await page.locator("body").innerText();
@@ -20,6 +41,13 @@ async function expectReadable(page: Page, what: string) {
 async function expectNoSidewaysScroll(page: Page, what: string) {
   const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
   expect(scrollWidth, `${what} scrolls sideways at ${innerWidth}px`).toBeLessThanOrEqual(innerWidth);
+  // nor does a table hide columns in a box of its own (a Remove button or a Users column out of sight)
+  const clipped = await page.evaluate(() =>
+    [...document.querySelectorAll(".table-scroll, .table-wrap")]
+      .filter((box) => box.scrollWidth > box.clientWidth + 1)
+      .map((box) => box.querySelector("table")?.getAttribute("data-testid") ?? box.querySelector("th")?.textContent ?? "a table"),
+  );
+  expect(clipped, `${what}: tables wider than their box at ${innerWidth}px`).toEqual([]);
 }
 
 for (const width of WIDTHS) {
@@ -60,6 +88,55 @@ for (const width of WIDTHS) {
       }
     });
 
+    test("sign-in, forbidden and the running experiment's page fit the screen and read plainly", async ({ page }) => {
+      for (const path of ["/sign-in", "/forbidden", `/experiments/${RUNNING}`]) {
+        await page.goto(path);
+        await page.waitForLoadState("networkidle");
+        await expectNoSidewaysScroll(page, path);
+        await expectReadable(page, path);
+      }
+      // the running experiment's assignment: who takes part, what is served, its phases
+      const assignment = page.getByTestId("assignment-section");
+      await expect(assignment).toBeVisible();
+      await expect(assignment.getByTestId("condition-text")).toHaveText("everyone");
+      await expect(assignment.getByTestId("phases-table").locator("tbody tr")).toHaveCount(1);
+      await expect(assignment.getByTestId("phases-table").locator("tbody tr").first()).toContainText("ongoing");
+      await page.goto("/sign-in");
+      await expect(page.getByLabel("Email")).toBeInViewport();
+      await expect(page.getByRole("button", { name: "Sign in" })).toBeInViewport();
+    });
+
+    test("signed in as admin: admin, audit, account, the counts form and page, and balanced assignment fit the screen", async ({ page, request }) => {
+      const made = await request.post(`/api/experiments/${COUNTS_ID}/counts`, { headers: bearer("write"), data: COUNTS });
+      expect([200, 201], await made.text()).toContain(made.status());
+      await signIn(page, "admin");
+      // the header with the signed-in user's email, role and sign-out fits too
+      await expect(page.getByRole("button", { name: "Sign out" })).toBeInViewport();
+      const paths = [
+        "/admin",
+        "/admin/audit",
+        "/account",
+        "/experiments/new/counts",
+        "/experiments/checkout-redesign/balance",
+        `/experiments/${COUNTS_ID}`,
+        `/experiments/${COUNTS_ID}?mode=bayesian`,
+        `/experiments/${RUNNING}`,
+      ];
+      for (const path of paths) {
+        await page.goto(path);
+        await page.waitForLoadState("networkidle");
+        await expectNoSidewaysScroll(page, path);
+        await expectReadable(page, path);
+      }
+      // balanced assignment with its before/after tables shown
+      await page.goto("/experiments/checkout-redesign/balance");
+      await page.getByLabel(/^CSV: a header row/).fill(COHORT_CSV);
+      await page.getByRole("button", { name: "Find a balanced split" }).click();
+      await expect(page.getByTestId("balance-after")).toBeVisible({ timeout: 30_000 });
+      await expectNoSidewaysScroll(page, "balance results");
+      await expectReadable(page, "balance results");
+    });
+
     test("every dashboard leads with its status and shows the health checks", async ({ page }) => {
       const expected: Record<string, RegExp> = {
         "checkout-redesign": /^Ship One-page checkout$/,
@@ -69,6 +146,7 @@ for (const width of WIDTHS) {
         "button-color-aa": /^(Keep running|Don't ship)$/,
         "checkout-upsell": /^(Keep running|Don't ship|Ship Add-on suggestions)$/,
       };
+      let powered = 0;
       for (const id of DEMO) {
         await page.goto(`/experiments/${id}`);
         await expect(page.getByTestId("decision-title"), id).toHaveText(expected[id]!);
@@ -81,6 +159,20 @@ for (const width of WIDTHS) {
         await expect(health.getByTestId("health-multiple-exposures")).toContainText(/\d+(\.\d+)?% of exposed users/);
         await expect(health.getByTestId("health-bias").locator("tbody tr")).not.toHaveCount(0);
         await expect(health.getByTestId("placebo-rate")).toContainText(/\d+ of \d+ comparisons/);
+        // power of the primary metric: what the users so far can detect, as the API computes it
+        const { decision: d } = await (await page.request.get(`/api/experiments/${id}/results`)).json();
+        const power = page.getByTestId("power");
+        await expect(power, id).toBeVisible();
+        if (d.power.unavailable) {
+          // a ratio primary (checkout-upsell): the panel says why, no made-up number
+          await expect(power, id).toHaveText(d.power.unavailable);
+        } else {
+          powered++;
+          expect(d.power.reachableMde, id).toBeGreaterThan(0);
+          await expect(power.getByTestId("power-mde"), id).toHaveText(`±${percent(d.power.reachableMde)}`);
+          await expect(power.locator("tr[data-planned]"), id).toContainText(`±${percent(d.power.plannedMde)}`);
+          await expect(power.locator("tbody tr"), id).toHaveCount(d.power.targets.length);
+        }
         // proportions' absolute lifts in percentage points
         let rates = 0;
         for (const row of await page.locator("[data-testid^=results-] tbody tr").all()) {
@@ -91,6 +183,7 @@ for (const width of WIDTHS) {
         expect(rates, id).toBeGreaterThan(0);
         await expectNoSidewaysScroll(page, id);
       }
+      expect(powered).toBe(DEMO.length - 1);
     });
   });
 }
@@ -228,4 +321,83 @@ test("a past snapshot's full results: the decision, the tables and health as tha
   await page.goto("/experiments/feed-autoplay");
   await page.getByTestId("snapshot-history").getByRole("link", { name: "Results of snapshot #1" }).click();
   await expect(page).toHaveURL(/\/experiments\/feed-autoplay\/snapshots\/1$/);
+});
+
+test("a counts experiment's page: the sample ratio check, a lift row per metric, the Bayesian view's chance to win, and no check that needs the warehouse", async ({ page, request }) => {
+  const made = await request.post(`/api/experiments/${COUNTS_ID}/counts`, { headers: bearer("write"), data: COUNTS });
+  expect([200, 201], await made.text()).toContain(made.status());
+  const api = await (await request.get(`/api/experiments/${COUNTS_ID}/results`)).json();
+  const row = (metric: string) => api.rows.find((r: { metricKey: string }) => r.metricKey === metric);
+  const pct = (x: number) => `${x >= 0 ? "+" : ""}${(x * 100).toFixed(1)}%`;
+
+  await page.goto(`/experiments/${COUNTS_ID}`);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(COUNTS.name);
+  // opened: 2100 of 10,000 against 2350 of 10,080 (+11.6% relative), clearly above zero
+  await expect(page.getByTestId("decision-title")).toHaveText("Ship Short subject");
+  const srm = page.getByTestId("health-srm");
+  await expect(srm).toContainText(`χ² p = ${api.srm.pValue.toFixed(4)}`);
+  await expect(srm).toContainText("10,000");
+  await expect(srm).toContainText("10,080");
+  for (const metric of ["opened", "revenue"]) {
+    const tr = page.getByTestId(`row-${metric}-short`);
+    await expect(tr.locator("td.lift .lift-rel")).toContainText(pct(row(metric).relative.estimate));
+    await expect(tr.locator("td.pvalue")).toHaveText(row(metric).pValue < 0.0001 ? "<0.0001" : row(metric).pValue.toFixed(4));
+    await expect(tr).toHaveAttribute("data-verdict", row(metric).verdict);
+  }
+  expect(row("opened").relative.estimate).toBeCloseTo(2350 / 10_080 / 0.21 - 1, 10);
+  // checks that need each user's exposures say so instead of asking for a refresh that cannot run
+  for (const check of ["health-traffic", "health-multiple-exposures", "health-placebo"]) {
+    await expect(page.getByTestId(check)).toContainText("Not available for counts typed in");
+  }
+  await expect(page.getByTestId("health")).not.toContainText("refresh the analysis");
+  await expect(page.getByTestId("timeseries-chart")).toHaveCount(0);
+  // the history opens this snapshot by its number
+  await page.getByTestId("snapshot-history").getByRole("link", { name: /^Results of snapshot #\d+$/ }).first().click();
+  await expect(page.getByRole("heading", { level: 1 })).toContainText(`${COUNTS.name}: snapshot #`);
+
+  const bayes = await (await request.get(`/api/experiments/${COUNTS_ID}/results?mode=bayesian`)).json();
+  await page.goto(`/experiments/${COUNTS_ID}?mode=bayesian`);
+  await expect(page.getByTestId("results-primary").locator("thead")).toContainText("Chance to win");
+  for (const metric of ["opened", "revenue"]) {
+    const b = bayes.rows.find((r: { metricKey: string }) => r.metricKey === metric);
+    expect(b.chanceToWin, metric).toBeGreaterThan(0.5);
+    await expect(page.getByTestId(`row-${metric}-short`).locator("td.ctw")).toHaveText(`${(b.chanceToWin * 100).toFixed(1)}%`);
+  }
+});
+
+test("balanced assignment shows the balance before and after: the same subjects split two ways, the chosen split no less balanced, the same seed again", async ({ page }) => {
+  await signIn(page, "editor", "/experiments/checkout-redesign/balance");
+  await page.getByLabel(/^CSV: a header row/).fill(COHORT_CSV);
+  await page.getByRole("button", { name: "Find a balanced split" }).click();
+  const result = page.getByTestId("balance-result");
+  await expect(result).toBeVisible({ timeout: 30_000 });
+  await expect(result).toContainText("40 subjects, 100 seeds tried");
+  const subjects = COHORT_CSV.split("\n").slice(1).map((line) => line.split(",").map(Number));
+  const overall = { age: subjects.reduce((a, s) => a + s[1]!, 0) / 40, premium: subjects.reduce((a, s) => a + s[2]!, 0) / 40 };
+  const maxes: number[] = [];
+  for (const which of ["balance-before", "balance-after"]) {
+    const table = page.getByTestId(which);
+    await expect(table.locator("thead")).toContainText("Control: mean (SD)");
+    await expect(table.locator("thead")).toContainText("SMD One-page checkout");
+    await expect(table.locator("tbody th")).toHaveText(["age", "premium"]);
+    // "Before: seed … · largest |SMD| 0.494 · Control 18, One-page checkout 22"
+    const title = await page.locator(`#${which}-title`).innerText();
+    const sizes = [...title.matchAll(/(?:Control|One-page checkout) (\d+)/g)].map((m) => Number(m[1]));
+    expect(sizes, title).toHaveLength(2);
+    expect(sizes[0]! + sizes[1]!).toBe(40);
+    // the groups' means, weighted by their sizes, give back the whole cohort's mean
+    for (const covariate of ["age", "premium"] as const) {
+      const cells = await table.locator("tbody tr").filter({ has: page.locator("th", { hasText: covariate }) }).locator("td").allInnerTexts();
+      const means = cells.slice(0, 2).map((c) => Number(c.split(" ")[0]));
+      const pooled = (means[0]! * sizes[0]! + means[1]! * sizes[1]!) / 40;
+      expect(pooled, `${which} ${covariate}`).toBeCloseTo(overall[covariate], 2);
+      expect(Number(cells[2]), `${which} ${covariate} SMD`).not.toBeNaN();
+    }
+    maxes.push(Number(await page.getByTestId(`${which}-max`).innerText()));
+  }
+  expect(maxes[1]!).toBeLessThanOrEqual(maxes[0]!);
+  expect(maxes[1]!).toBeLessThan(0.2);
+  const seed = await page.getByTestId("chosen-seed").innerText();
+  await page.getByRole("button", { name: "Find a balanced split" }).click();
+  await expect(page.getByTestId("chosen-seed")).toHaveText(seed);
 });

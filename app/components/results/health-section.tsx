@@ -43,10 +43,15 @@ export function HealthSection({ doc }: { doc: ResultsDocument }) {
   const segFailed = h.segmentSrm.some((s) => s.level === "fail");
   const srmLevel: HealthLevel = h.srm.level === "fail" || segFailed ? "fail" : h.srm.level;
   const p = h.placebo;
+  // counts typed in hold totals per variant only: the checks that need each user's exposures do not apply
+  const fromCounts = doc.snapshot?.warehouse === "counts";
+  const countsNote = <p className="muted small">Not available for counts typed in: this check needs each user&apos;s exposures from the warehouse.</p>;
   return (
     <div className="health-grid">
-      <Check title="Traffic over time" level={h.traffic.level} testId="health-traffic">
-        {h.traffic.days.length === 0 ? (
+      <Check title="Traffic over time" level={fromCounts ? "unavailable" : h.traffic.level} testId="health-traffic">
+        {fromCounts ? (
+          countsNote
+        ) : h.traffic.days.length === 0 ? (
           <p className="muted">{h.traffic.note}</p>
         ) : (
           <>
@@ -79,7 +84,7 @@ export function HealthSection({ doc }: { doc: ResultsDocument }) {
 
       <Check title="Sample ratio mismatch" level={srmLevel} testId="health-srm">
         <div className="table-scroll">
-          <table className="compact">
+          <table className="compact stack-sm">
             <thead>
               <tr>
                 <th scope="col">Variant</th>
@@ -98,9 +103,15 @@ export function HealthSection({ doc }: { doc: ResultsDocument }) {
               {h.srm.variants.map((v) => (
                 <tr key={v.key}>
                   <th scope="row">{nameOf.get(v.key) ?? v.key}</th>
-                  <td className="num">{formatPercent(v.expectedShare, 1)}</td>
-                  <td className="num">{formatPercent(v.observedShare, 1)}</td>
-                  <td className="num">{formatInteger(v.users)}</td>
+                  <td className="num" data-label="Planned">
+                    {formatPercent(v.expectedShare, 1)}
+                  </td>
+                  <td className="num" data-label="Observed">
+                    {formatPercent(v.observedShare, 1)}
+                  </td>
+                  <td className="num" data-label="Users">
+                    {formatInteger(v.users)}
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -130,15 +141,21 @@ export function HealthSection({ doc }: { doc: ResultsDocument }) {
         )}
       </Check>
 
-      <Check title="Users in several variants" level={h.multipleExposure.level} testId="health-multiple-exposures">
-        <p>
-          <strong>{formatPercent(h.multipleExposure.share, 2)}</strong> of exposed users ({formatInteger(h.multipleExposure.excluded)} of{" "}
-          {formatInteger(h.multipleExposure.exposed)}) were seen in more than one variant and are left out of every number.
-        </p>
-        <p className="muted small">
-          A warning from {formatPercent(MULTIPLE_EXPOSURE_WARN, 0)}, unreliable data from {formatPercent(MULTIPLE_EXPOSURE_FAIL, 0)}: the assignment is
-          not sticky, or exposures are logged for the wrong variant.
-        </p>
+      <Check title="Users in several variants" level={fromCounts ? "unavailable" : h.multipleExposure.level} testId="health-multiple-exposures">
+        {fromCounts ? (
+          countsNote
+        ) : (
+          <>
+            <p>
+              <strong>{formatPercent(h.multipleExposure.share, 2)}</strong> of exposed users ({formatInteger(h.multipleExposure.excluded)} of{" "}
+              {formatInteger(h.multipleExposure.exposed)}) were seen in more than one variant and are left out of every number.
+            </p>
+            <p className="muted small">
+              A warning from {formatPercent(MULTIPLE_EXPOSURE_WARN, 0)}, unreliable data from {formatPercent(MULTIPLE_EXPOSURE_FAIL, 0)}: the assignment is
+              not sticky, or exposures are logged for the wrong variant.
+            </p>
+          </>
+        )}
       </Check>
 
       <Check title="Pre-exposure bias" level={h.bias.level} testId="health-bias">
@@ -204,7 +221,9 @@ export function HealthSection({ doc }: { doc: ResultsDocument }) {
       </Check>
 
       <Check title="Placebo A/A" level={p.level} testId="health-placebo">
-        {p.comparisons === 0 ? (
+        {fromCounts ? (
+          countsNote
+        ) : p.comparisons === 0 ? (
           <p className="muted small">This snapshot predates the placebo split: refresh the analysis.</p>
         ) : (
           <>

@@ -68,7 +68,7 @@ export function TrafficChart({ title, days, series, testId }: TrafficChartProps)
             </g>
           ))}
           {labelled.map((i) => (
-            <text key={i} className="tick" x={x(i)} y={HEIGHT - 8} textAnchor={i === 0 ? "start" : "middle"}>
+            <text key={i} className="tick" x={x(i)} y={HEIGHT - 8} textAnchor={i === 0 ? "start" : i === days.length - 1 ? "end" : "middle"}>
               {days[i]!.date.slice(5)}
             </text>
           ))}

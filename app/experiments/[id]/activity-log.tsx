@@ -7,7 +7,7 @@ export function ActivityLog({ entries, showExperiment }: { entries: AuditRow[]; 
   if (entries.length === 0) return <p className="muted">No recorded activity yet.</p>;
   return (
     <div className="table-wrap">
-      <table data-testid="activity-log">
+      <table className="stack-rows" data-testid="activity-log">
         <thead>
           <tr>
             <th scope="col">When</th>
@@ -23,9 +23,9 @@ export function ActivityLog({ entries, showExperiment }: { entries: AuditRow[]; 
               <td>
                 <LocalTime iso={e.at.toISOString()} />
               </td>
-              <td>{e.actorName}</td>
-              <td>{e.action}</td>
-              <td>
+              <td data-label="Who">{e.actorName}</td>
+              <td data-label="Action">{e.action}</td>
+              <td data-label="What">
                 {e.targetType} {e.targetType === "run" && e.experimentId ? `#${e.targetId}` : e.targetId}
                 {showExperiment && e.experimentId ? (
                   <div className="small">
@@ -33,7 +33,9 @@ export function ActivityLog({ entries, showExperiment }: { entries: AuditRow[]; 
                   </div>
                 ) : null}
               </td>
-              <td className="small">{e.summary}</td>
+              <td data-label="Change" className="small">
+                {e.summary}
+              </td>
             </tr>
           ))}
         </tbody>

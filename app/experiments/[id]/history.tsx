@@ -17,7 +17,7 @@ export function SnapshotHistory({
   if (snapshots.length === 0) return <p className="muted">No analyses yet.</p>;
   return (
     <div className="table-wrap">
-      <table data-testid="snapshot-history">
+      <table className="stack-rows" data-testid="snapshot-history">
         <thead>
           <tr>
             <th scope="col">Snapshot</th>
@@ -46,18 +46,24 @@ export function SnapshotHistory({
                 #{n}
                 {s.id === shownId ? <span className="badge">shown</span> : null}
               </th>
-              <td>
+              <td data-label="Started">
                 <LocalTime iso={s.startedAt.toISOString()} />
               </td>
-              <td>
+              <td data-label="Status">
                 <span className={`badge ${s.status}`}>{s.status}</span>
                 {s.error ? <div className="error-text small history-error">{scrubInternals(s.error.split("\n")[0] ?? "").slice(0, 160)}</div> : null}
               </td>
-              <td className="num">{formatDuration(s.durationMs)}</td>
-              <td className="num">{formatBytes(s.bytesProcessed === null ? null : Number(s.bytesProcessed))}</td>
-              <td className="num">{formatInteger(s.rowCount)}</td>
-              <td>{s.warehouse}</td>
-              <td className="nowrap">
+              <td className="num" data-label="Duration">
+                {formatDuration(s.durationMs)}
+              </td>
+              <td className="num" data-label="Bytes scanned">
+                {formatBytes(s.bytesProcessed === null ? null : Number(s.bytesProcessed))}
+              </td>
+              <td className="num" data-label="Rows returned">
+                {formatInteger(s.rowCount)}
+              </td>
+              <td data-label="Warehouse">{s.warehouse}</td>
+              <td className="nowrap" data-label="Open">
                 {s.status === "succeeded" ? (
                   <Link href={href}>
                     Results<span className="sr-only"> of snapshot #{n}</span>

@@ -219,7 +219,7 @@ export default async function ExperimentPage({ params, searchParams }: Props) {
               <a href="#health-heading">Health</a>
               <a href="#segments-heading">Segments</a>
               <a href="#power-heading">Power</a>
-              <a href="#time-heading">Over time</a>
+              <a href="#time-heading">{counts ? "Intervals" : "Over time"}</a>
               <a href="#history-heading">History</a>
             </nav>
             <ViewControls current={{ view, display }} metrics={metricList} treatments={treatments} />
@@ -239,7 +239,7 @@ export default async function ExperimentPage({ params, searchParams }: Props) {
             />
 
             <section aria-labelledby="time-heading">
-              <h2 id="time-heading">Over time</h2>
+              <h2 id="time-heading">{counts ? "Intervals" : "Over time"}</h2>
               <ForestPlot
                 rows={rows}
                 display={display.display}
@@ -254,19 +254,21 @@ export default async function ExperimentPage({ params, searchParams }: Props) {
                 status={decision.status}
                 mode={labels.mode}
               />
-              <TimeseriesChart
-                experimentId={e.id}
-                segment="all"
-                subtitle={`${labels.interval} · per-day lifts without CUPED, correction or capping${extras.segment !== "all" ? " · all users (not split by segment)" : ""}`}
-                sets={extras.timeseries}
-                metrics={shownMetrics}
-                treatments={shownTreatments}
-                initialAxis={display.timeseries}
-                initialMetric={display.tsMetric}
-                level={labels.level}
-                exportPrefix={e.name}
-                fileStem={`${fileStem}-timeseries`}
-              />
+              {counts ? null : (
+                <TimeseriesChart
+                  experimentId={e.id}
+                  segment="all"
+                  subtitle={`${labels.interval} · per-day lifts without CUPED, correction or capping${extras.segment !== "all" ? " · all users (not split by segment)" : ""}`}
+                  sets={extras.timeseries}
+                  metrics={shownMetrics}
+                  treatments={shownTreatments}
+                  initialAxis={display.timeseries}
+                  initialMetric={display.tsMetric}
+                  level={labels.level}
+                  exportPrefix={e.name}
+                  fileStem={`${fileStem}-timeseries`}
+                />
+              )}
             </section>
 
             {doc.warnings.length > 0 ? (

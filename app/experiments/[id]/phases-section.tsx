@@ -74,7 +74,7 @@ export function PhasesSection({
         </div>
       </dl>
       <div className="table-wrap">
-        <table data-testid="phases-table">
+        <table className="stack-rows" data-testid="phases-table">
           <caption className="muted small" style={{ textAlign: "left" }}>
             Phases: a change of who takes part or of the split while the experiment runs starts a new phase. The results cover{" "}
             {shown === "all" ? "all phases together" : `phase ${shown}${shown === current.number ? " (the current one)" : ""}`}.
@@ -99,18 +99,22 @@ export function PhasesSection({
                   <th scope="row">
                     {p.number} {p.number === current.number ? <span className="badge">current</span> : null}
                   </th>
-                  <td>
+                  <td data-label="Dates">
                     {p.startDate} → {p.endDate ?? exp.endDate ?? "ongoing"}
                   </td>
-                  <td>{splitText(p, names)}</td>
-                  <td className="num">{formatPercent(p.coverage, 1)}</td>
-                  <td>{describeCondition(p.condition ?? undefined)}</td>
-                  <td className="small">
+                  <td data-label="Split">{splitText(p, names)}</td>
+                  <td className="num" data-label="Coverage">
+                    {formatPercent(p.coverage, 1)}
+                  </td>
+                  <td data-label="Who takes part">{describeCondition(p.condition ?? undefined)}</td>
+                  <td className="small" data-label="Hashing">
                     {p.hashAttribute}, seed {p.seed ?? `${exp.exposureKey ?? exp.id} (the key)`}
                     {p.namespace ? `, namespace ${p.namespace[0]} [${formatPercent(p.namespace[1], 0)}, ${formatPercent(p.namespace[2], 0)})` : ""}
                   </td>
-                  <td className="small">{p.reason || (p.number === 0 ? "the start" : "—")}</td>
-                  <td>
+                  <td className="small" data-label="Started because">
+                    {p.reason || (p.number === 0 ? "the start" : "—")}
+                  </td>
+                  <td data-label="Results">
                     {empty ? (
                       <span className="muted small">no day of its own</span>
                     ) : p.number === shown ? (

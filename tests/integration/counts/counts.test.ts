@@ -137,6 +137,8 @@ describe("counts input", () => {
   });
 
   it("new counts replace the shown ones; a warehouse experiment refuses counts; the warehouse never runs for counts", async () => {
+    const { prisma } = await import("@/lib/db");
+    const first = (await prisma.snapshot.findFirst({ where: { experimentId: "newsletter-subject" }, orderBy: { id: "asc" } }))!;
     const again = await postCounts("newsletter-subject", {
       variants: [{ key: "control", users: 1000 }, { key: "short", users: 1000 }],
       metrics: [{ key: "opened", type: "proportion", data: { control: { conversions: 100 }, short: { conversions: 150 } } }],
@@ -150,6 +152,11 @@ describe("counts input", () => {
     const doc = await loadResultsDocument(exp);
     expect(doc.users.map((u) => u.users)).toEqual([1000, 1000]);
     expect(doc.metrics.map((m) => m.key)).toEqual(["opened"]);
+    // numbered per experiment like any analysis (#1, #2), so /experiments/<id>/snapshots/<n> opens each
+    expect(doc.snapshot?.number).toBe(2);
+    const { getSnapshotByNumber } = await import("@/lib/analysis/store");
+    expect((await getSnapshotByNumber("newsletter-subject", 1))?.id).toBe(first.id);
+    expect((await getSnapshotByNumber("newsletter-subject", 2))?.id).toBe(again.body.snapshotId);
     const { saveExperiment } = await import("@/lib/analysis/store");
     await saveExperiment({ id: "from-warehouse", name: "W", hypothesis: "", owner: "", status: "running", startDate: "2026-11-01", endDate: null, controlVariant: "control", variants: [{ key: "control", name: "C", weight: 1 }, { key: "b", name: "B", weight: 1 }], metrics: [{ key: "purchases", role: "primary" }] });
     const refused = await postCounts("from-warehouse", { variants: [{ key: "control", users: 1 }, { key: "b", users: 1 }], metrics: [{ key: "x", type: "proportion", data: { control: { conversions: 0 }, b: { conversions: 1 } } }] });

@@ -139,7 +139,7 @@ export default async function SnapshotPage({ params, searchParams }: Props) {
         <p className="muted">None.</p>
       ) : (
         <div className="table-scroll">
-          <table data-testid="snapshot-parameters" className="compact">
+          <table data-testid="snapshot-parameters" className="compact params-table">
             <thead>
               <tr>
                 <th scope="col">Parameter</th>
