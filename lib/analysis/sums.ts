@@ -1,5 +1,6 @@
 // Typed statistic objects decoded from the warehouse. Means, proportions and ratios are sums, so
 // they add up across segment cells (and days); quantiles are not, and come per slice.
+import type { RatioCovariateSums } from "@/lib/stats";
 
 /** Σx, Σx², Σxy of the pre-exposure covariate x (CUPED). */
 export interface CovariateSums {
@@ -16,21 +17,9 @@ export interface MeanSums {
   covariate?: CovariateSums;
 }
 
-/**
- * CUPED for a ratio m/d: the pre-exposure numerator mp and denominator dp of the same users,
- * Σmp, Σmp², Σdp, Σdp², Σmp·dp, and their products with the post-exposure ones (Σm·mp, Σm·dp, Σd·mp, Σd·dp).
- */
-export interface RatioCovariateSums {
-  sum: number;
-  sumSquares: number;
-  denominatorSum: number;
-  denominatorSumSquares: number;
-  sumProduct: number;
-  numeratorPreNumerator: number;
-  numeratorPreDenominator: number;
-  denominatorPreNumerator: number;
-  denominatorPreDenominator: number;
-}
+// CUPED for a ratio: the stats engine's own input shape (the pre-exposure numerator and
+// denominator, and their products with the post-exposure ones), so the two cannot drift apart.
+export type { RatioCovariateSums };
 
 /** Users counted, Σ numerator, Σ numerator², Σ denominator, Σ denominator², Σ numerator·denominator. */
 export interface RatioSums {
