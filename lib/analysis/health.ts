@@ -144,12 +144,16 @@ export function trafficHealth(stats: SufficientStats): TrafficHealth {
   const recentDailyUsers = recent.length ? recent.reduce((a, d) => a + total(d.users), 0) / recent.length : null;
   const lastDate = days[days.length - 1]?.date;
   const silent = t.days - 1 - last;
+  const empty = days.filter((d) => total(d.users) === 0).map((d) => d.date);
+  const listed = empty.length <= 3 ? empty.join(", ") : `${empty.slice(0, 3).join(", ")} and ${empty.length - 3} more`;
   const note =
     days.length === 0
       ? "No users were exposed."
       : silent > 0
         ? `No new users in the last ${silent} day${silent === 1 ? "" : "s"} of the analysis (last on ${lastDate}).`
-        : `New users every day up to ${lastDate}.`;
+        : empty.length > 0
+          ? `New users on ${days.length - empty.length} of ${days.length} days up to ${lastDate} (none on ${listed}).`
+          : `New users every day up to ${lastDate}.`;
   return { level: gaps.length > 0 ? "warn" : "ok", days, recentDailyUsers, gaps, note };
 }
 

@@ -37,6 +37,17 @@ describe("traffic", () => {
     delete stats.traffic;
     expect(trafficHealth(stats).level).toBe("unavailable");
   });
+
+  it("says which days had nobody new, rather than 'every day', when the quiet days are not at the end", () => {
+    const stats = base();
+    const day = (x: number, n: number) => ({ x, users: { control: n, treatment: n } });
+    stats.traffic = { startDate: "2026-11-28", days: 3, points: [day(2, 40)] };
+    expect(trafficHealth(stats).note).toBe("New users on 1 of 3 days up to 2026-11-30 (none on 2026-11-28, 2026-11-29).");
+    stats.traffic = { startDate: "2026-11-01", days: 6, points: [day(0, 9), day(5, 9)] };
+    expect(trafficHealth(stats).note).toBe("New users on 2 of 6 days up to 2026-11-06 (none on 2026-11-02, 2026-11-03, 2026-11-04 and 1 more).");
+    stats.traffic = { startDate: "2026-11-01", days: 2, points: [day(0, 9), day(1, 9)] };
+    expect(trafficHealth(stats).note).toBe("New users every day up to 2026-11-02.");
+  });
 });
 
 describe("sample ratio mismatch per segment dimension", () => {
