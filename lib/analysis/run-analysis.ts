@@ -14,6 +14,9 @@ import { getExperiment, type SnapshotRow } from "./store";
 
 export { AnalysisInProgressError } from "./runs";
 
+/** How the stored message of an analysis that found nobody starts (the page tells a running experiment's wait by it). */
+export const NO_EXPOSURES_PREFIX = "no exposed users";
+
 /**
  * The analysis found nobody: a failed snapshot, never an empty "success". Usually a wrong exposure
  * key, dates before the logging started, or variant keys that differ from the logged ones.
@@ -22,7 +25,7 @@ export class NoExposuresError extends Error {
   constructor(plan: Pick<AnalysisPlan, "exposureTable" | "experimentKey" | "startDate" | "endDate" | "variants">, excludedUsers: number) {
     const several = excludedUsers > 0 ? ` (${excludedUsers} users were seen in several variants and left out)` : "";
     super(
-      `no exposed users: the exposure table "${plan.exposureTable}" has no users with experiment_id "${plan.experimentKey}" ` +
+      `${NO_EXPOSURES_PREFIX}: the exposure table "${plan.exposureTable}" has no users with experiment_id "${plan.experimentKey}" ` +
         `and variant ${plan.variants.map((v) => `"${v}"`).join(" or ")} between ${plan.startDate} and ${plan.endDate}${several}. ` +
         `Check the exposure key, the dates and the variant keys (the experiment form shows what the warehouse holds).`,
     );

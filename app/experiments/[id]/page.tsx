@@ -14,6 +14,7 @@ import { ExportRegistry } from "@/app/components/export-registry";
 import { DecisionCard } from "@/app/components/results/decision-card";
 import { AnalysisSections } from "@/app/components/results/analysis-sections";
 import { loadResultsDocument } from "@/lib/analysis/results-document";
+import { NO_EXPOSURES_PREFIX } from "@/lib/analysis/run-analysis";
 import { DEFAULT_VIEW } from "@/lib/analysis/stats-request";
 import { ExportBar } from "./export-bar";
 import { ForestPlot } from "./forest-plot";
@@ -62,6 +63,8 @@ export default async function ExperimentPage({ params, searchParams }: Props) {
     scheduleFor(exp),
   ]);
   const decision = decide(doc);
+  // a running experiment nobody has been exposed to yet: expected at its start, not a fault
+  const waitingForExposures = !doc.snapshot && exp.status === "running" && (doc.lastFailure?.error?.startsWith(NO_EXPOSURES_PREFIX) ?? false);
   const extras = extrasOf(doc);
   const e = doc.experiment;
   const control = e.controlVariant;
@@ -195,7 +198,15 @@ export default async function ExperimentPage({ params, searchParams }: Props) {
           </p>
         ))}
 
-        {doc.lastFailure ? (
+        {doc.lastFailure && waitingForExposures ? (
+          <div className="banner" role="status" data-testid="failure-banner" data-kind="waiting">
+            <strong>No exposures yet</strong> (analysed <LocalTime iso={doc.lastFailure.startedAt} />
+            ). The experiment is running, but the warehouse holds no exposures for it: they arrive from the SDK through the collection
+            endpoint (or your own logging), and the next analysis picks them up.{" "}
+            <Link href={`${base}/snapshots/${doc.lastFailure.number ?? doc.lastFailure.id}`}>See its SQL</Link> (snapshot #{doc.lastFailure.number ?? doc.lastFailure.id})
+            <pre>{doc.lastFailure.error}</pre>
+          </div>
+        ) : doc.lastFailure ? (
           <div className="banner error" role="alert" data-testid="failure-banner">
             <strong>The latest analysis failed</strong> (<LocalTime iso={doc.lastFailure.startedAt} />
             ). {doc.snapshot ? "The results below are from the last successful analysis." : "There is no successful analysis yet."}{" "}
