@@ -83,7 +83,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await wh?.close();
-  env.cleanup();
+  await env.cleanup();
 });
 
 function planOf(keys: string[], overrides: Partial<AnalysisPlan> = {}): AnalysisPlan {

@@ -24,9 +24,9 @@ beforeAll(async () => {
   holder = new LockHolder(env.database);
   await holder.said("ready");
 });
-afterAll(() => {
+afterAll(async () => {
   holder.stop();
-  env.cleanup();
+  await env.cleanup();
 });
 
 describe("the app database while another process writes", () => {

@@ -36,7 +36,7 @@ beforeAll(async () => {
 afterAll(async () => {
   const { prisma } = await import("@/lib/db");
   await prisma.$disconnect();
-  env.cleanup();
+  await env.cleanup();
 });
 
 describe("the bench's hand-written floor", () => {

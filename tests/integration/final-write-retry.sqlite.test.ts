@@ -25,10 +25,10 @@ beforeAll(async () => {
   holder = new LockHolder(env.database);
   await holder.said("ready");
 });
-afterAll(() => {
+afterAll(async () => {
   holder.stop();
   delete process.env.DATABASE_BUSY_TIMEOUT_MS;
-  env.cleanup();
+  await env.cleanup();
 });
 
 describe("the final write of a run", () => {

@@ -33,7 +33,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await wh?.close();
-  env.cleanup();
+  await env.cleanup();
 });
 
 function plan(overrides: Partial<AnalysisPlan> = {}): AnalysisPlan {

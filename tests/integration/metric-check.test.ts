@@ -17,7 +17,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await wh?.close();
-  env.cleanup();
+  await env.cleanup();
 });
 
 describe("metric contract check", () => {

@@ -82,7 +82,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await db?.close();
-  env.cleanup();
+  await env.cleanup();
 });
 
 describe("both providers' migration sets", () => {

@@ -71,7 +71,7 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => {
   await wh?.close();
-  env.cleanup();
+  await env.cleanup();
 });
 
 function planFor(k: number): AnalysisPlan {

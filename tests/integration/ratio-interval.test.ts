@@ -31,7 +31,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await wh?.close();
-  env.cleanup();
+  await env.cleanup();
 });
 
 function deltaMethod(pairs: [number, number][]) {

@@ -10,7 +10,7 @@ import { createPostgresDatabase } from "./postgres-database";
  * With TEST_POSTGRES_URL set (npm run test:postgres), the app database is instead a fresh
  * database on that PostgreSQL server, dropped by cleanup().
  */
-export function useTempEnvironment(prefix: string): { dir: string; warehouse: string; database: string; cleanup: () => void } {
+export function useTempEnvironment(prefix: string): { dir: string; warehouse: string; database: string; cleanup: () => Promise<void> } {
   const dir = mkdtempSync(path.join(tmpdir(), `${prefix}-`));
   const warehouse = path.join(dir, "warehouse.duckdb");
   const adminUrl = process.env.TEST_POSTGRES_URL;
@@ -20,7 +20,10 @@ export function useTempEnvironment(prefix: string): { dir: string; warehouse: st
   process.env.DATABASE_URL = database;
   process.env.WAREHOUSE = "duckdb";
   resetConfig();
-  const cleanup = () => {
+  const cleanup = async () => {
+    // Close this file's pool before the database goes: DROP … WITH (FORCE) would otherwise end its
+    // connections under it, and the pool's error log could arrive after vitest closed the worker.
+    await (globalThis as { prisma?: { $disconnect: () => Promise<void> } }).prisma?.$disconnect();
     rmSync(dir, { recursive: true, force: true });
     postgres?.drop();
   };

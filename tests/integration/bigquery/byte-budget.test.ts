@@ -22,7 +22,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await fake?.close();
   if (savedEmulatorHost !== undefined) process.env.BIGQUERY_EMULATOR_HOST = savedEmulatorHost;
-  env.cleanup();
+  await env.cleanup();
 });
 
 async function analyse(dryRunBytes: number) {

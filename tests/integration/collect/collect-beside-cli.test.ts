@@ -37,7 +37,7 @@ afterAll(async () => {
   closeIdleDuckDbInstances();
   for (const k of ["COLLECT_REQUESTS_PER_MINUTE", "COLLECT_FLUSH_MS", "DUCKDB_LOCK_WAIT_MS"]) delete process.env[k];
   resetConfig();
-  env.cleanup();
+  await env.cleanup();
 });
 
 async function post(items: unknown[]): Promise<{ status: number; body: Record<string, unknown>; ms: number }> {

@@ -17,7 +17,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await fake.close();
-  env.cleanup();
+  await env.cleanup();
 });
 
 function items(n: number) {

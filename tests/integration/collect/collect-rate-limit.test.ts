@@ -24,10 +24,10 @@ beforeAll(async () => {
   keyB = (await createApiKey({ name: "shop b", scope: "client", origins: [ORIGIN] }, null)).key;
 });
 
-afterAll(() => {
+afterAll(async () => {
   delete process.env.COLLECT_REQUESTS_PER_MINUTE;
   resetConfig();
-  env.cleanup();
+  await env.cleanup();
 });
 
 const exposure = () => ({

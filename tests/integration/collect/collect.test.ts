@@ -26,7 +26,7 @@ afterAll(async () => {
   const { closeIdleDuckDbInstances } = await import("@/lib/warehouse/duckdb-instances");
   closeIdleDuckDbInstances();
   delete process.env.COLLECT_REQUESTS_PER_MINUTE;
-  env.cleanup();
+  await env.cleanup();
 });
 
 beforeEach(async () => {

@@ -79,7 +79,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await fake?.close();
   if (savedEmulatorHost !== undefined) process.env.BIGQUERY_EMULATOR_HOST = savedEmulatorHost;
-  env.cleanup();
+  await env.cleanup();
 });
 
 describe("refresh answers at once and the analysis goes on in the background", () => {

@@ -78,7 +78,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await receiver?.close();
   configure({ AUTH_URL: undefined });
-  env.cleanup();
+  await env.cleanup();
 });
 
 async function deleteAllWebhooks() {

@@ -16,7 +16,7 @@ beforeAll(async () => {
 afterAll(async () => {
   const { closeIdleDuckDbInstances } = await import("@/lib/warehouse/duckdb-instances");
   closeIdleDuckDbInstances();
-  env.cleanup();
+  await env.cleanup();
 });
 
 describe("cohortFromQuery", () => {

@@ -34,7 +34,7 @@ beforeAll(async () => {
 afterAll(async () => {
   const { stopRefreshScheduler } = await import("@/lib/running/schedule");
   stopRefreshScheduler();
-  env.cleanup();
+  await env.cleanup();
 });
 
 describe("scheduleOf", () => {
