@@ -78,7 +78,7 @@ export interface BiasRow {
 export interface BiasHealth {
   level: HealthLevel;
   rows: BiasRow[];
-  /** metrics without a pre-exposure period (ratios, quantiles, CUPED off in the analysis) */
+  /** metrics without a pre-exposure period (quantiles, CUPED off in the analysis) */
   notChecked: string[];
 }
 
@@ -205,7 +205,23 @@ export function biasHealth(stats: SufficientStats, all: Slice, control: string, 
   const metrics: MetricInput[] = [];
   const notChecked: string[] = [];
   for (const m of all.metrics) {
-    if ((m.type !== "mean" && m.type !== "proportion") || Object.values(m.data).some((d) => !d.covariate)) {
+    if (m.type === "ratio") {
+      const pre = Object.entries(m.data).map(([v, d]) => [v, d.n, d.covariate] as const);
+      if (pre.some(([, , c]) => !c)) {
+        notChecked.push(m.key);
+        continue;
+      }
+      // the pre-period ratio Σx / Σw, compared by the delta method like the ratio itself
+      metrics.push({
+        key: m.key,
+        type: "ratio",
+        data: Object.fromEntries(
+          pre.map(([v, n, c]) => [v, { n, sum: c!.sum, sumSquares: c!.sumSquares, denominatorSum: c!.denominatorSum, denominatorSumSquares: c!.denominatorSumSquares, sumProduct: c!.sumProduct }]),
+        ),
+      });
+      continue;
+    }
+    if (m.type === "quantile" || Object.values(m.data).some((d) => !d.covariate)) {
       notChecked.push(m.key);
       continue;
     }

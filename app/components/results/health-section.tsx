@@ -214,7 +214,7 @@ export function HealthSection({ doc }: { doc: ResultsDocument }) {
           </div>
         )}
         <p className="muted small">
-          Each metric in the {DEFAULT_COVARIATE_LOOKBACK_DAYS} days before each user&apos;s first exposure, compared across variants (Welch, Holm-adjusted over every metric and variant):
+          Each metric in the {DEFAULT_COVARIATE_LOOKBACK_DAYS} days before each user&apos;s first exposure, compared across variants (Welch for means, the delta method for ratios; Holm-adjusted over every metric and variant):
           before exposure only chance may differ. Unreliable data below p = {BIAS_THRESHOLD}.
           {h.bias.notChecked.length ? ` Not checked: ${h.bias.notChecked.map((k) => metricOf.get(k)?.name ?? k).join(", ")} (no pre-period).` : ""}
         </p>
