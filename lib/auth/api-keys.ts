@@ -38,7 +38,7 @@ const origin = z
 export const newKeySchema = z
   .object({
     name: z.string().trim().min(1, "a name is required").max(80, "at most 80 characters"),
-    scope: z.enum(KEY_SCOPES, { error: "scope must be read, write or client" }),
+    scope: z.enum(KEY_SCOPES, { error: "must be read, write or client" }),
     origins: z.array(origin).max(50, "at most 50 origins").default([]),
   })
   .refine((k) => k.scope === "client" || k.origins.length === 0, { message: "only client keys have allowed origins", path: ["origins"] });

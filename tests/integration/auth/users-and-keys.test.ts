@@ -1,5 +1,7 @@
+import { spawnSync } from "node:child_process";
 import { once } from "node:events";
 import { createServer } from "node:http";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resetConfig } from "@/lib/config";
 import { useTempEnvironment } from "../../support/temp-env";
@@ -121,6 +123,49 @@ describe("users", () => {
     expect(await requireRole("viewer", new Headers({ cookie: cookie! })).catch((e: Error) => e.message)).toMatch(/sign in/);
     expect((await signIn("re@x.test", password)).status).toBe(401);
     expect((await signIn("re@x.test", fresh)).cookie).not.toBeNull();
+  });
+});
+
+describe("the command-line tools, run as a user runs them", () => {
+  const tsx = path.join(process.cwd(), "node_modules", ".bin", "tsx");
+  const run = (script: string, args: string[]) => {
+    const r = spawnSync(tsx, [path.join("scripts", script), ...args], { env: process.env, encoding: "utf8", timeout: 120_000 });
+    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  };
+
+  it("user:create prints a one-time password that signs in; a bad role or a taken email exits non-zero naming the problem", async () => {
+    const made = run("user-create.ts", ["--email", "cli-made@example.com", "--role", "editor", "--name", "Cli Made"]);
+    expect(made.code, made.stderr).toBe(0);
+    expect(made.stdout).toContain("Created cli-made@example.com (editor).");
+    const password = /One-time password: (\S+)/.exec(made.stdout)?.[1];
+    expect(password).toBeDefined();
+    expect((await signIn("cli-made@example.com", password!)).cookie).not.toBeNull();
+    expect((await signIn("cli-made@example.com", `${password!}x`)).cookie).toBeNull();
+
+    const badRole = run("user-create.ts", ["--email", "x@example.com", "--role", "owner"]);
+    expect(badRole.code).toBe(2);
+    expect(badRole.stderr).toContain('--role must be viewer, editor or admin (got "owner")');
+    const again = run("user-create.ts", ["--email", "cli-made@example.com", "--role", "viewer"]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain("cli-made@example.com");
+    for (const r of [badRole, again]) expect(r.stderr).not.toMatch(/\n\s+at |node_modules/);
+  });
+
+  it("key:create prints a key once, stored only as its hash, with the scope and origins asked for", async () => {
+    const { findApiKey, keyOrigins, keyScope } = await import("@/lib/auth/api-keys");
+    const made = run("key-create.ts", ["--scope", "client", "--name", "web shop", "--origins", "https://shop.example.com, https://m.example.com"]);
+    expect(made.code, made.stderr).toBe(0);
+    const key = made.stdout.trim();
+    expect(key.split("\n")).toHaveLength(1);
+    expect(made.stderr).toContain("client key “web shop”");
+    const row = await findApiKey(key);
+    expect(row).not.toBeNull();
+    expect(keyScope(row!)).toBe("client");
+    expect(keyOrigins(row!)).toEqual(["https://shop.example.com", "https://m.example.com"]);
+    expect(JSON.stringify(row)).not.toContain(key);
+    const bad = run("key-create.ts", ["--scope", "admin", "--name", "n"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("--scope must be read, write or client");
   });
 });
 
