@@ -4,7 +4,8 @@ import { useTempEnvironment } from "../../support/temp-env";
 // A running experiment that nobody has been exposed to yet (the demo's running experiment before
 // `npm run simulate`; the scheduler analyses it at once) is waiting for its first exposures, not
 // failing: the list, the JSON API and the command line say so through the one status function. A
-// draft whose analysis found nobody still reads as a failed analysis.
+// draft whose analysis found nobody still reads as a failed analysis. And `npm run demo` refreshes
+// the running experiment only once an analysis of it succeeded: a failed one does not count.
 
 const env = useTempEnvironment("waiting");
 let readKey: string;
@@ -96,5 +97,27 @@ describe("a running experiment nobody has been exposed to yet", () => {
     const text = formatResultsTable(await loadResultsDocument((await getExperiment(RUNNING_DEMO.id))!));
     expect(text).toContain("decision: Waiting for exposures");
     expect(text).toContain("It is analysed again on its schedule");
+  });
+});
+
+describe("hasSucceededSnapshot (npm run demo refreshes the running experiment only once an analysis of it succeeded)", () => {
+  it("a failed run does not count, a succeeded one does, and a failure after it does not take it back", async () => {
+    const { RUNNING_DEMO } = await import("@/lib/demo/running");
+    const { countSnapshots, hasSucceededSnapshot } = await import("@/lib/analysis/store");
+    const { prisma } = await import("@/lib/db");
+    const id = RUNNING_DEMO.id;
+    // the failed run of the test above: a snapshot, but no results
+    expect(await countSnapshots(id)).toBe(1);
+    expect(await hasSucceededSnapshot(id)).toBe(false);
+    // another experiment's success is not this one's
+    await prisma.snapshot.create({ data: { experimentId: DRAFT, status: "succeeded", warehouse: "duckdb", number: 2 } });
+    expect(await hasSucceededSnapshot(id)).toBe(false);
+    // cancelled runs do not count either
+    await prisma.snapshot.create({ data: { experimentId: id, status: "cancelled", warehouse: "duckdb", number: 2 } });
+    expect(await hasSucceededSnapshot(id)).toBe(false);
+    await prisma.snapshot.create({ data: { experimentId: id, status: "succeeded", warehouse: "duckdb", number: 3 } });
+    expect(await hasSucceededSnapshot(id)).toBe(true);
+    await prisma.snapshot.create({ data: { experimentId: id, status: "failed", warehouse: "duckdb", number: 4, error: "no exposed users: …" } });
+    expect(await hasSucceededSnapshot(id)).toBe(true);
   });
 });
