@@ -23,6 +23,7 @@ import { ActivityLog } from "./activity-log";
 import { mayRead, requirePageRole } from "@/lib/auth/page-access";
 import { roleAllows } from "@/lib/auth/roles";
 import { auditEntries } from "@/lib/audit/log";
+import { showAuditEntries } from "@/lib/audit/shown";
 import { activeRun } from "@/lib/jobs/analysis-jobs";
 import { TimeseriesChart } from "./timeseries-chart";
 import { ViewControls } from "./view-controls";
@@ -57,7 +58,7 @@ export default async function ExperimentPage({ params, searchParams }: Props) {
     loadResultsDocument(exp, view, display.segment, phase),
     snapshotHistory(exp.id, 20),
     activeRun(exp.id),
-    auditEntries({ experimentId: exp.id, take: 50 }),
+    auditEntries({ experimentId: exp.id, take: 50 }).then(showAuditEntries),
     decisionsOf(exp.id),
     scheduleFor(exp),
   ]);
