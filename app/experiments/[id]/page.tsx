@@ -183,6 +183,7 @@ export default async function ExperimentPage({ params, searchParams }: Props) {
               canEdit={canEdit}
               initialRun={running}
               label={doc.snapshot || doc.lastFailure ? "Refresh analysis" : "Analyse now"}
+              waiting={waiting}
               phase={phase === undefined ? undefined : String(phase)}
             />
           )}
