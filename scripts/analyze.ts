@@ -13,6 +13,7 @@ import { loadCatalog, UnknownMetricError } from "@/lib/metrics/registry";
 import { dialectFor } from "@/lib/warehouse";
 import { warehouseKind } from "@/lib/warehouse/config";
 import { recordAudit } from "@/lib/audit/log";
+import { runName } from "@/lib/audit/run-names";
 import { notifyAfterRun } from "@/lib/notify/deliver";
 import { fail, main } from "./cli";
 
@@ -82,7 +83,7 @@ main(async () => {
     return;
   }
   const snapshot = await runAnalysis(exp.id, undefined, { metrics, phase, requestedBy: "command line" });
-  await recordAudit({ kind: "system", name: "command line" }, { action: "analysed", targetType: "run", targetId: String(snapshot.id), experimentId: exp.id, summary: `analysis #${snapshot.id} ${snapshot.status} (npm run analyze)` });
+  await recordAudit({ kind: "system", name: "command line" }, { action: "analysed", targetType: "run", targetId: String(snapshot.id), experimentId: exp.id, summary: `${runName(snapshot)} ${snapshot.status} (npm run analyze)` });
   await notifyAfterRun(snapshot); // webhooks of the experiment, retried before the command ends
   // never print the previous snapshot's numbers as if they were this run's
   // one line, as every CLI failure: warehouse messages can span several (DuckDB's "LINE 11: …" context)

@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { migrate } from "@/lib/db/migrate";
 import { getExperiment, listExperiments } from "@/lib/analysis/experiments";
-import { countSnapshots } from "@/lib/analysis/store";
+import { hasSucceededSnapshot } from "@/lib/analysis/store";
 import { runAnalysis } from "@/lib/analysis/run-analysis";
 import { DEFAULT_SEED, DEMO_EXPERIMENTS } from "@/lib/demo/plan";
 import { registerDemoExperiments } from "@/lib/demo/register";
@@ -44,9 +44,10 @@ async function prepare(): Promise<void> {
   // the running experiment: served in the SDK payload, driven by npm run simulate
   if (await registerRunningDemo()) console.log(`Registered the running experiment ${RUNNING_DEMO.id}.`);
   for (const exp of await listExperiments()) {
-    // its data arrives through collection (npm run simulate): analysed once there is some
-    if (exp.id === RUNNING_DEMO.id && (await countSnapshots(exp.id)) === 0) {
-      console.log(`  ${exp.id.padEnd(33)} waiting for data (npm run simulate, below)`);
+    // its data arrives through collection (npm run simulate): refreshed here once an analysis found
+    // some (a failed run, e.g. the scheduler's before any exposures, does not count; nor does it stop a refresh)
+    if (exp.id === RUNNING_DEMO.id && !(await hasSucceededSnapshot(exp.id))) {
+      console.log(`  ${exp.id.padEnd(33)} waiting for exposures (npm run simulate, below)`);
       continue;
     }
     const s = await runAnalysis(exp.id, undefined, { requestedBy: "npm run demo" });

@@ -132,7 +132,7 @@ export default async function ExperimentsPage({ searchParams }: Props) {
                   <td data-label="Status">
                     <StatusChip status={r.decision.status} title={r.decision.title} />
                     <span className="small block status-headline">{r.decision.headline}</span>
-                    {r.lastRunStatus === "failed" ? <span className="badge failed block-badge">last run failed</span> : null}
+                    {r.lastRunFailed ? <span className="badge failed block-badge">last run failed</span> : null}
                   </td>
                   <td data-label="Best arm" className="best-arm">
                     {r.bestArm ? (

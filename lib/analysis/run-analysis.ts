@@ -9,13 +9,13 @@ import { planFor, type PlanOptions } from "./plan";
 import { analysedWeights, phasesOf, type PhaseChoice } from "./phases";
 import { cancelMessage, runControl } from "./run-control";
 import { claimRun, finishRun, markRunning, markStatement, nextSnapshotNumber, startHeartbeat, type RunOutcome } from "./runs";
+import { noExposuresMessage } from "./no-exposures";
 import { storedError, storedSql } from "./snapshot-limits";
 import { getExperiment, type SnapshotRow } from "./store";
 
 export { AnalysisInProgressError } from "./runs";
 
-/** How the stored message of an analysis that found nobody starts (the page tells a running experiment's wait by it). */
-export const NO_EXPOSURES_PREFIX = "no exposed users";
+export { NO_EXPOSURES_PREFIX } from "./no-exposures";
 
 /**
  * The analysis found nobody: a failed snapshot, never an empty "success". Usually a wrong exposure
@@ -23,12 +23,7 @@ export const NO_EXPOSURES_PREFIX = "no exposed users";
  */
 export class NoExposuresError extends Error {
   constructor(plan: Pick<AnalysisPlan, "exposureTable" | "experimentKey" | "startDate" | "endDate" | "variants">, excludedUsers: number) {
-    const several = excludedUsers > 0 ? ` (${excludedUsers} users were seen in several variants and left out)` : "";
-    super(
-      `${NO_EXPOSURES_PREFIX}: the exposure table "${plan.exposureTable}" has no users with experiment_id "${plan.experimentKey}" ` +
-        `and variant ${plan.variants.map((v) => `"${v}"`).join(" or ")} between ${plan.startDate} and ${plan.endDate}${several}. ` +
-        `Check the exposure key, the dates and the variant keys (the experiment form shows what the warehouse holds).`,
-    );
+    super(noExposuresMessage(plan, excludedUsers));
     this.name = "NoExposuresError";
   }
 }

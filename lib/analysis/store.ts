@@ -120,6 +120,11 @@ export async function countSnapshots(experimentId: string): Promise<number> {
   return prisma.snapshot.count({ where: { experimentId } });
 }
 
+/** Whether any analysis of the experiment succeeded, of any phase (failed, cancelled and active runs do not count). */
+export async function hasSucceededSnapshot(experimentId: string): Promise<boolean> {
+  return (await prisma.snapshot.findFirst({ where: { experimentId, status: "succeeded" }, select: { id: true } })) !== null;
+}
+
 /** Archives (or restores) an experiment: nothing is deleted; the list leaves archived ones out unless asked. */
 export async function setArchived(id: string, archived: boolean): Promise<void> {
   await prisma.experiment.update({ where: { id }, data: { archivedAt: archived ? new Date() : null } });

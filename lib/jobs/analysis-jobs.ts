@@ -6,6 +6,7 @@ import { claimRun, isRunOwnerDead, reapIfDead } from "@/lib/analysis/runs";
 import type { SnapshotRow } from "@/lib/analysis/store";
 import { actorName, type Actor } from "@/lib/audit/actor";
 import { recordAudit } from "@/lib/audit/log";
+import { runName } from "@/lib/audit/run-names";
 import { prisma } from "@/lib/db";
 import { notifyAfterRun } from "@/lib/notify/deliver";
 import { publicMessage, scrubInternals } from "@/lib/public-error";
@@ -46,7 +47,7 @@ export async function enqueueAnalysis(experimentId: string, options: EnqueueOpti
     targetType: "run",
     targetId: String(run.id),
     experimentId,
-    summary: `analysis #${run.id} started (${options.reason}${options.phase === undefined ? "" : `, phase ${options.phase}`})`,
+    summary: `${runName(run)} started (${options.reason}${options.phase === undefined ? "" : `, phase ${options.phase}`})`,
   });
   const work = runClaimed(exp, run, options.warehouse, { phase: options.phase })
     .then((finished) => notifyAfterRun(finished))
@@ -86,7 +87,7 @@ export async function cancelAnalysis(runId: number, actor: Actor): Promise<Cance
     targetType: "run",
     targetId: String(runId),
     experimentId: run.experimentId,
-    summary: `analysis #${runId} cancelled while ${run.status}${run.currentStatement ? ` (${run.currentStatement})` : ""}`,
+    summary: `${runName(run)} cancelled while ${run.status}${run.currentStatement ? ` (${run.currentStatement})` : ""}`,
   });
   return { run: (await prisma.snapshot.findUnique({ where: { id: runId } })) ?? run, changed: true };
 }

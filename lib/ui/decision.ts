@@ -2,7 +2,9 @@
 // health. The one function behind the page's headline, the list, the JSON API and the report.
 //
 // Precedence (first that applies):
-//   1. no successful analysis                         → "No results yet"
+//   1. no successful analysis: a running experiment whose latest run found nobody exposed yet
+//      (the scheduler analyses a new running experiment at once) → "Waiting for exposures";
+//      any other                                      → "No results yet"
 //   2. the data cannot be trusted (SRM overall or in a segment dimension, too many users in
 //      several variants, pre-exposure bias)            → "Unreliable data" (no row may say "win")
 //   3. some treatment ships: a primary metric wins, no primary loses, no guardrail fails
@@ -13,14 +15,16 @@
 //      large exists → "Don't ship"; before that        → "Keep running" (users and days needed)
 import { absoluteLiftText, formatInteger, formatPercent, formatPercentShort, formatPLabel, liftLine, relativeLiftText, type ValueKind } from "@/lib/format";
 import type { ResultsDocument } from "@/lib/analysis/results-document";
+import { parseNoExposures, type NoExposuresFacts } from "@/lib/analysis/no-exposures";
 import { isPowerUnavailable, powerSummary, type PowerSummary, type PowerUnavailable } from "./power";
 import { allRows, type LiftInterval, type ResultRow, type Verdict } from "./results-view";
 
-export type DecisionStatus = "ship" | "dont-ship" | "keep-running" | "unreliable" | "not-analysed";
+export type DecisionStatus = "ship" | "dont-ship" | "keep-running" | "unreliable" | "waiting" | "not-analysed";
 
 export type ReasonCode =
   | "no-analysis"
   | "failed"
+  | "waiting"
   | "srm"
   | "segment-srm"
   | "multiple-exposure"
@@ -69,7 +73,7 @@ export interface BestArm {
 
 export interface Decision {
   status: DecisionStatus;
-  /** "Ship Gamified flow", "Don't ship", "Keep running", "Unreliable data", "No results yet" */
+  /** "Ship Gamified flow", "Don't ship", "Keep running", "Unreliable data", "Waiting for exposures", "No results yet" */
   title: string;
   /** the main reason in a few words, for the list: "Guardrail Sessions per user -4.9%" */
   headline: string;
@@ -85,6 +89,7 @@ export const STATUS_TITLES: Record<Exclude<DecisionStatus, "ship">, string> = {
   "dont-ship": "Don't ship",
   "keep-running": "Keep running",
   unreliable: "Unreliable data",
+  waiting: "Waiting for exposures",
   "not-analysed": "No results yet",
 };
 
@@ -94,6 +99,7 @@ export const STATUS_FILTERS: { value: DecisionStatus; label: string }[] = [
   { value: "dont-ship", label: "Don't ship" },
   { value: "keep-running", label: "Keep running" },
   { value: "unreliable", label: "Unreliable data" },
+  { value: "waiting", label: "Waiting for exposures" },
   { value: "not-analysed", label: "No results yet" },
 ];
 
@@ -244,26 +250,57 @@ function powerReason(p: PowerSummary, status: "keep-running" | "dont-ship"): Dec
   };
 }
 
+function nobodyWhere(n: NoExposuresFacts): string {
+  const several = n.excludedUsers > 0 ? ` (${formatInteger(n.excludedUsers)} users were seen in several variants and left out)` : "";
+  if (n.exposureTable === null || n.experimentKey === null) return several;
+  return ` in the exposure table “${n.exposureTable}” with experiment_id “${n.experimentKey}”${several}`;
+}
+
+/**
+ * No successful analysis yet. A running experiment whose latest run found nobody (and nobody left
+ * out for being in several variants) is waiting for its first exposures, which is expected at its
+ * start; anything else is a failure to fix, or an analysis still to run.
+ */
+function notAnalysed(doc: ResultsDocument, power: Decision["power"]): Decision {
+  const failed = doc.lastFailure;
+  const nobody = parseNoExposures(failed?.error);
+  const base = { variant: null, bestArm: null, power, arms: [] };
+  if (doc.experiment.status === "running" && nobody && nobody.excludedUsers === 0) {
+    const where = nobody.exposureTable === null ? "the exposure table" : `the exposure table “${nobody.exposureTable}”`;
+    const key = nobody.experimentKey === null ? "this experiment" : `experiment_id “${nobody.experimentKey}”`;
+    return {
+      status: "waiting",
+      title: STATUS_TITLES.waiting,
+      headline: nobody.experimentKey === null ? "No exposures yet" : `No exposures for “${nobody.experimentKey}” yet`,
+      reasons: [
+        {
+          code: "waiting",
+          tone: "neutral",
+          drives: true,
+          text: `The experiment is running, but nobody has been exposed yet: ${where} holds no users with ${key}. It is analysed again on its schedule, or at once with “Refresh analysis”.`,
+        },
+      ],
+      ...base,
+    };
+  }
+  const reason: DecisionReason = !failed
+    ? { code: "no-analysis", tone: "neutral", drives: true, text: "The experiment has not been analysed yet." }
+    : nobody
+      ? { code: "failed", tone: "bad", drives: true, text: `The latest analysis failed, and none succeeded before it: it found nobody${nobodyWhere(nobody)}. Check the exposure key, the dates and the variant keys; its message is below.` }
+      : { code: "failed", tone: "bad", drives: true, text: "The latest analysis failed, and none succeeded before it: its message is below." };
+  return {
+    status: "not-analysed",
+    title: STATUS_TITLES["not-analysed"],
+    headline: !failed ? "Not analysed yet" : nobody ? "The latest analysis found nobody" : "The latest analysis failed",
+    reasons: [reason],
+    ...base,
+  };
+}
+
 /** The status of an experiment and its reasons, from its results document (derived results + health). */
 export function decide(doc: ResultsDocument): Decision {
   const power = powerSummary(doc);
-  if (!doc.snapshot) {
-    const failed = doc.lastFailure;
-    return {
-      status: "not-analysed",
-      title: STATUS_TITLES["not-analysed"],
-      headline: failed ? "The latest analysis failed" : "Not analysed yet",
-      variant: null,
-      reasons: [
-        failed
-          ? { code: "failed", tone: "bad", drives: true, text: "The latest analysis failed, and none succeeded before it: its message is below." }
-          : { code: "no-analysis", tone: "neutral", drives: true, text: "The experiment has not been analysed yet." },
-      ],
-      bestArm: null,
-      power,
-      arms: [],
-    };
-  }
+  if (!doc.snapshot) return notAnalysed(doc, power);
   const rows = allRows(doc);
   const arms = armsOf(doc, rows);
   const health = healthReasons(doc);

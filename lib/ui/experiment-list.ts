@@ -20,6 +20,8 @@ export interface ExperimentListItem {
   lastAnalysedAt: string | null;
   /** status of the newest run (a failure after the last good one shows) */
   lastRunStatus: string | null;
+  /** the newest run failed, and that is news: not a running experiment waiting for its first exposures */
+  lastRunFailed: boolean;
   snapshotNumber: number | null;
   decision: { status: DecisionStatus; title: string; headline: string; variant: string | null; reasons: string[] };
   bestArm: {
@@ -59,6 +61,7 @@ export async function listOverview(): Promise<ExperimentListItem[]> {
         users: good ? doc.users.reduce((a, u) => a + u.users, 0) : null,
         lastAnalysedAt: good?.finishedAt?.toISOString() ?? null,
         lastRunStatus: newest?.status ?? null,
+        lastRunFailed: newest?.status === "failed" && d.status !== "waiting",
         snapshotNumber: good?.number ?? null,
         decision: { status: d.status, title: d.title, headline: d.headline, variant: d.variant?.key ?? null, reasons: d.reasons.filter((x) => x.drives).map((x) => x.text) },
         bestArm: best

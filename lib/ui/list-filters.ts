@@ -24,7 +24,7 @@ const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v
 
 const schema = z.object({
   q: z.string().trim().max(200).catch(""),
-  status: z.enum(["ship", "dont-ship", "keep-running", "unreliable", "not-analysed"]).nullable().catch(null),
+  status: z.enum(["ship", "dont-ship", "keep-running", "unreliable", "waiting", "not-analysed"]).nullable().catch(null),
   owner: z.string().trim().min(1).max(120).nullable().catch(null),
   decision: z.enum(RECORDED_FILTERS).nullable().catch(null),
   archived: z.enum(["0", "1"]).transform((v) => v === "1").catch(false),

@@ -265,6 +265,47 @@ test("an experiment created with the form's defaults shows it has no exposures, 
   await expect(page.getByTestId("snapshot-history").locator("tbody tr").first()).toHaveAttribute("data-status", "failed");
 });
 
+test("a running experiment nobody has been exposed to yet is waiting for its exposures, not failing: its page, the list and the API say so", async ({ page, request }) => {
+  const id = `waiting-${Date.now().toString(36)}`;
+  await signIn(page, "editor", "/experiments/new");
+  await page.getByLabel("Id", { exact: true }).fill(id);
+  await page.getByLabel("Name", { exact: true }).fill("Waiting for exposures");
+  await page.getByLabel("Status").selectOption("running");
+  await page.getByLabel("Purchase conversion").selectOption("primary");
+  await page.getByRole("button", { name: "Create experiment" }).click();
+  await expect(page).toHaveURL(new RegExp(`/experiments/${id}$`));
+  // the scheduler analyses a new running experiment within a minute; a person may ask first
+  await page.getByRole("button", { name: /^(Analyse now|Refresh analysis)$/ }).click();
+  await expect(page.getByTestId("decision-title")).toHaveText("Waiting for exposures", { timeout: 30_000 });
+  const reasons = page.getByTestId("decision-reasons");
+  await expect(reasons).toContainText(`the exposure table “exposures” holds no users with experiment_id “${id}”`);
+  await expect(reasons).toContainText("analysed again on its schedule");
+  await expect(reasons.locator("li")).toHaveAttribute("class", "reason neutral");
+  await expect(page.getByTestId("run-message")).toHaveText("Analysed: nobody has been exposed yet.");
+  await expect(page.getByTestId("failure-banner")).toHaveCount(0);
+  await expect(page.getByTestId("not-analysed")).toHaveAttribute("data-status", "waiting");
+  await expect(page.getByTestId("last-looked")).toContainText("snapshot #1");
+  expect(await page.locator("body").innerText()).not.toMatch(/analysis failed/i);
+
+  const api = await (await request.get(`/api/experiments/${id}/results`)).json();
+  expect(api.decision.status).toBe("waiting");
+  const listed = await (await request.get("/api/experiments?status=waiting")).json();
+  expect(listed.experiments.map((e: { id: string }) => e.id)).toContain(id);
+
+  for (const width of WIDTHS) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.goto(`/experiments/${id}`);
+    await expect(page.getByTestId("decision-title")).toHaveText("Waiting for exposures");
+    await expectNoSidewaysScroll(page, `the waiting experiment at ${width}px`);
+    await page.goto("/experiments");
+    const row = page.getByTestId(`experiment-${id}`);
+    await expect(row.locator(".status-chip")).toHaveText("Waiting for exposures");
+    await expect(row).toContainText(`No exposures for “${id}” yet`);
+    await expect(row).not.toContainText("last run failed");
+    await expectNoSidewaysScroll(page, `the list at ${width}px`);
+  }
+});
+
 test("archive hides an experiment from the list until restored; delete asks for its id and takes its snapshots", async ({ page, request }) => {
   const id = `to-delete-${Date.now().toString(36)}`;
   await signIn(page, "editor", "/experiments/new");

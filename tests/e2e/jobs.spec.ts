@@ -45,7 +45,12 @@ test("the page follows a run live (running, what it waits for, elapsed time) and
     const activity = page.getByTestId("activity-log").locator("tbody tr");
     await expect(activity.first()).toHaveAttribute("data-action", "cancelled");
     await expect(activity.first()).toContainText("editor@e2e.test");
+    // the run is named by its number within the experiment, as the history names it
+    const number = (await history.locator("th").first().innerText()).match(/#(\d+)/)?.[1];
+    expect(number).toBeDefined();
+    await expect(activity.first()).toContainText(`snapshot #${number} cancelled while`);
     await expect(activity.nth(1)).toHaveAttribute("data-action", "analysed");
+    await expect(activity.nth(1)).toContainText(`snapshot #${number} started (refresh)`);
   } finally {
     await release(holder);
   }

@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { ActivityLog } from "@/app/experiments/[id]/activity-log";
 import { auditEntries } from "@/lib/audit/log";
+import { showAuditEntries } from "@/lib/audit/shown";
 import { requirePageRole } from "@/lib/auth/page-access";
 
 export const dynamic = "force-dynamic";
@@ -10,7 +11,7 @@ const SHOWN = 500;
 
 export default async function AuditPage() {
   await requirePageRole("admin", "/admin/audit");
-  const entries = await auditEntries({ take: SHOWN });
+  const entries = await showAuditEntries(await auditEntries({ take: SHOWN }));
   return (
     <article>
       <p className="muted breadcrumb">

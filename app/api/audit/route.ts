@@ -2,6 +2,7 @@ import { NextResponse } from "next/server";
 import { AccessDenied, requireRole } from "@/lib/auth/authorize";
 import { auditCsv } from "@/lib/audit/csv";
 import { auditEntries } from "@/lib/audit/log";
+import { showAuditEntries } from "@/lib/audit/shown";
 import { publicMessage } from "@/lib/public-error";
 
 export const dynamic = "force-dynamic";
@@ -19,7 +20,7 @@ export async function GET(req: Request) {
     throw err;
   }
   try {
-    const csv = auditCsv(await auditEntries({ experimentId }));
+    const csv = auditCsv(await showAuditEntries(await auditEntries({ experimentId })));
     const name = experimentId ? `audit-${experimentId.replace(/[^a-z0-9-]/gi, "_").slice(0, 64)}.csv` : "audit.csv";
     return new Response(`${csv}\n`, {
       headers: { "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="${name}"`, "cache-control": "no-store" },

@@ -7,6 +7,7 @@ export const STATUS_LABEL: Record<Decision["status"], string> = {
   "dont-ship": "Don't ship",
   "keep-running": "Keep running",
   unreliable: "Unreliable data",
+  waiting: "Waiting for exposures",
   "not-analysed": "No results yet",
 };
 

@@ -1,9 +1,9 @@
 import Link from "next/link";
 import { LocalTime } from "@/app/components/local-time";
-import type { AuditRow } from "@/lib/audit/log";
+import type { ShownAuditEntry } from "@/lib/audit/run-names";
 
 /** Audit entries, newest first: when, who, what, and the summary of the change. */
-export function ActivityLog({ entries, showExperiment }: { entries: AuditRow[]; showExperiment: boolean }) {
+export function ActivityLog({ entries, showExperiment }: { entries: ShownAuditEntry[]; showExperiment: boolean }) {
   if (entries.length === 0) return <p className="muted">No recorded activity yet.</p>;
   return (
     <div className="table-wrap">
@@ -26,7 +26,11 @@ export function ActivityLog({ entries, showExperiment }: { entries: AuditRow[]; 
               <td data-label="Who">{e.actorName}</td>
               <td data-label="Action">{e.action}</td>
               <td data-label="What">
-                {e.targetType} {e.targetType === "run" && e.experimentId ? `#${e.targetId}` : e.targetId}
+                {e.snapshotNumber !== null && e.experimentId ? (
+                  <Link href={`/experiments/${encodeURIComponent(e.experimentId)}/snapshots/${e.snapshotNumber}`}>{e.target}</Link>
+                ) : (
+                  e.target
+                )}
                 {showExperiment && e.experimentId ? (
                   <div className="small">
                     <Link href={`/experiments/${encodeURIComponent(e.experimentId)}`}>{e.experimentId}</Link>

@@ -14,7 +14,6 @@ import { ExportRegistry } from "@/app/components/export-registry";
 import { DecisionCard } from "@/app/components/results/decision-card";
 import { AnalysisSections } from "@/app/components/results/analysis-sections";
 import { loadResultsDocument } from "@/lib/analysis/results-document";
-import { NO_EXPOSURES_PREFIX } from "@/lib/analysis/run-analysis";
 import { DEFAULT_VIEW } from "@/lib/analysis/stats-request";
 import { ExportBar } from "./export-bar";
 import { ForestPlot } from "./forest-plot";
@@ -24,6 +23,7 @@ import { ActivityLog } from "./activity-log";
 import { mayRead, requirePageRole } from "@/lib/auth/page-access";
 import { roleAllows } from "@/lib/auth/roles";
 import { auditEntries } from "@/lib/audit/log";
+import { showAuditEntries } from "@/lib/audit/shown";
 import { activeRun } from "@/lib/jobs/analysis-jobs";
 import { TimeseriesChart } from "./timeseries-chart";
 import { ViewControls } from "./view-controls";
@@ -58,13 +58,13 @@ export default async function ExperimentPage({ params, searchParams }: Props) {
     loadResultsDocument(exp, view, display.segment, phase),
     snapshotHistory(exp.id, 20),
     activeRun(exp.id),
-    auditEntries({ experimentId: exp.id, take: 50 }),
+    auditEntries({ experimentId: exp.id, take: 50 }).then(showAuditEntries),
     decisionsOf(exp.id),
     scheduleFor(exp),
   ]);
   const decision = decide(doc);
-  // a running experiment nobody has been exposed to yet: expected at its start, not a fault
-  const waitingForExposures = !doc.snapshot && exp.status === "running" && (doc.lastFailure?.error?.startsWith(NO_EXPOSURES_PREFIX) ?? false);
+  // a running experiment nobody has been exposed to yet is waiting, not failing (decide() tells)
+  const waiting = decision.status === "waiting";
   const extras = extrasOf(doc);
   const e = doc.experiment;
   const control = e.controlVariant;
@@ -183,6 +183,7 @@ export default async function ExperimentPage({ params, searchParams }: Props) {
               canEdit={canEdit}
               initialRun={running}
               label={doc.snapshot || doc.lastFailure ? "Refresh analysis" : "Analyse now"}
+              waiting={waiting}
               phase={phase === undefined ? undefined : String(phase)}
             />
           )}
@@ -198,15 +199,7 @@ export default async function ExperimentPage({ params, searchParams }: Props) {
           </p>
         ))}
 
-        {doc.lastFailure && waitingForExposures ? (
-          <div className="banner" role="status" data-testid="failure-banner" data-kind="waiting">
-            <strong>No exposures yet</strong> (analysed <LocalTime iso={doc.lastFailure.startedAt} />
-            ). The experiment is running, but the warehouse holds no exposures for it: they arrive from the SDK through the collection
-            endpoint (or your own logging), and the next analysis picks them up.{" "}
-            <Link href={`${base}/snapshots/${doc.lastFailure.number ?? doc.lastFailure.id}`}>See its SQL</Link> (snapshot #{doc.lastFailure.number ?? doc.lastFailure.id})
-            <pre>{doc.lastFailure.error}</pre>
-          </div>
-        ) : doc.lastFailure ? (
+        {doc.lastFailure && !waiting ? (
           <div className="banner error" role="alert" data-testid="failure-banner">
             <strong>The latest analysis failed</strong> (<LocalTime iso={doc.lastFailure.startedAt} />
             ). {doc.snapshot ? "The results below are from the last successful analysis." : "There is no successful analysis yet."}{" "}
@@ -215,7 +208,22 @@ export default async function ExperimentPage({ params, searchParams }: Props) {
           </div>
         ) : null}
 
-        {!doc.snapshot ? (
+        {waiting ? (
+          <section className="panel" data-testid="not-analysed" data-status="waiting">
+            <h2>No results yet</h2>
+            <p>
+              Exposures arrive from the SDK through the collection endpoint (or from your own logging); the first analysis that finds
+              some shows its results here.
+            </p>
+            {doc.lastFailure ? (
+              <p className="muted small" data-testid="last-looked">
+                Last looked <LocalTime iso={doc.lastFailure.startedAt} /> (
+                <Link href={`${base}/snapshots/${doc.lastFailure.number ?? doc.lastFailure.id}`}>snapshot #{doc.lastFailure.number ?? doc.lastFailure.id} and its SQL</Link>
+                ).
+              </p>
+            ) : null}
+          </section>
+        ) : !doc.snapshot ? (
           <section className="panel" data-testid="not-analysed">
             <h2>No results yet</h2>
             <p>

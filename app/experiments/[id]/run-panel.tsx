@@ -27,6 +27,7 @@ export function RunPanel({
   initialRun,
   label,
   phase,
+  waiting = false,
 }: {
   experimentId: string;
   canEdit: boolean;
@@ -34,6 +35,8 @@ export function RunPanel({
   label: string;
   /** the phase to analyse ("0", "1", …, "all"); the current one when absent */
   phase?: string;
+  /** the page's status is "Waiting for exposures" (decide()): a run that found nobody is that wait, not an error */
+  waiting?: boolean;
 }) {
   const router = useRouter();
   const [run, setRun] = useState<RunStatus | null>(initialRun);
@@ -128,7 +131,11 @@ export function RunPanel({
           ) : null}
         </span>
       ) : null}
-      {message ? (
+      {message && waiting && run?.status === "failed" ? (
+        <span role="status" className="muted" data-testid="run-message">
+          Analysed: nobody has been exposed yet.
+        </span>
+      ) : message ? (
         <span role="status" className="error-text" data-testid="run-message">
           {message}
         </span>

@@ -101,9 +101,16 @@ describe("refresh answers at once and the analysis goes on in the background", (
     expect(done.body).toMatchObject({ id: runId, status: "succeeded", statement: null, cancelRequested: false, error: null });
     expect(done.body.elapsedMs as number).toBeGreaterThan(0);
     expect(await prisma.snapshot.count({ where: { experimentId: "checkout-redesign" } })).toBe(before + 1);
-    // the audit log says who started it
+    // the audit log says who started it, naming the run by its number within the experiment (as the page does)
     const audit = await prisma.auditEvent.findFirst({ where: { action: "analysed", targetId: String(runId) } });
     expect(audit).toMatchObject({ actorType: "key", actorName: "API key “ci”", experimentId: "checkout-redesign" });
+    const number = (await prisma.snapshot.findUniqueOrThrow({ where: { id: runId } })).number!;
+    expect(audit!.summary).toMatch(new RegExp(`^snapshot #${number} started \\(`));
+    // an entry written before runs were named so reads the same on the page and in the export
+    const { showAuditEntries } = await import("@/lib/audit/shown");
+    const [shown, old] = await showAuditEntries([audit!, { ...audit!, summary: `analysis #${runId} started (refresh)` }]);
+    expect(shown).toMatchObject({ target: `snapshot #${number}`, snapshotNumber: number });
+    expect(old!.summary).toBe(`snapshot #${number} started (refresh)`);
   });
 
   it("the status shows queued while another analysis holds the one slot, then running with the statement", async () => {

@@ -4,6 +4,7 @@ import type { ExperimentInput } from "@/lib/analysis/experiments";
 import { auditCsv } from "@/lib/audit/csv";
 import { experimentDiff } from "@/lib/audit/experiment-diff";
 import type { AuditRow } from "@/lib/audit/log";
+import { showAuditEntry } from "@/lib/audit/run-names";
 
 const base: ExperimentInput = {
   id: "checkout",
@@ -85,11 +86,15 @@ describe("auditCsv", () => {
       summary: 'name: "A, b" → "C"',
       ...over,
     });
-    const csv = auditCsv([row({}), row({ id: 2, actorName: "=HYPERLINK(\"x\")", summary: "line1\nline2" })]);
+    const run = row({ id: 3, action: "analysed", targetType: "run", targetId: "17", summary: "analysis #17 started (refresh)" });
+    const numbers = new Map([[17, 4]]);
+    const csv = auditCsv([row({}), row({ id: 2, actorName: "=HYPERLINK(\"x\")", summary: "line1\nline2" }), run].map((r) => showAuditEntry(r, numbers)));
     const parsed = Papa.parse<string[]>(csv.trim()).data;
-    expect(parsed[0]).toEqual(["at", "actor_type", "actor", "action", "target_type", "target", "experiment", "summary"]);
-    expect(parsed[1]).toEqual(["2026-11-30T10:00:00.000Z", "user", "ann@example.com", "edited", "experiment", "checkout", "checkout", 'name: "A, b" → "C"']);
+    expect(parsed[0]).toEqual(["at", "actor_type", "actor", "action", "target_type", "target", "snapshot", "experiment", "summary"]);
+    expect(parsed[1]).toEqual(["2026-11-30T10:00:00.000Z", "user", "ann@example.com", "edited", "experiment", "checkout", "", "checkout", 'name: "A, b" → "C"']);
     expect(parsed[2]![2]).toBe("'=HYPERLINK(\"x\")");
-    expect(parsed[2]![7]).toBe("line1\nline2");
+    expect(parsed[2]![8]).toBe("line1\nline2");
+    // a run: its stored id, and its number within the experiment as the page shows it
+    expect(parsed[3]).toEqual(["2026-11-30T10:00:00.000Z", "user", "ann@example.com", "analysed", "run", "17", "4", "checkout", "snapshot #4 started (refresh)"]);
   });
 });

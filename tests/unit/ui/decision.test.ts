@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import { powerAnalysis } from "@/lib/stats";
 import { decide, shownVerdict } from "@/lib/ui/decision";
 import { isPowerUnavailable } from "@/lib/ui/power";
+import { noExposuresMessage, parseNoExposures } from "@/lib/analysis/no-exposures";
+import type { ResultsDocument, SnapshotSummary } from "@/lib/analysis/results-document";
 import { craftedDocument, type CraftedExperiment, type CraftedMetric } from "../../support/crafted-stats";
 
 // The status function over crafted statistics: every reason, and which one wins when several hold.
@@ -145,6 +147,85 @@ describe("decide: each status and its reasons", () => {
     const d = decide(craftedDocument(exp(), {}, false));
     expect(d.status).toBe("not-analysed");
     expect(d.title).toBe("No results yet");
+  });
+});
+
+describe("decide: a running experiment waiting for its first exposures", () => {
+  const plan = { exposureTable: "exposures", experimentKey: "free-shipping-banner", startDate: "2026-11-28", endDate: "2026-11-30", variants: ["control", "banner"] };
+  const failedRun = (error: string): SnapshotSummary => ({
+    id: 7,
+    number: 1,
+    status: "failed",
+    warehouse: "duckdb",
+    startedAt: "2026-11-30T09:00:00.000Z",
+    finishedAt: "2026-11-30T09:00:01.000Z",
+    durationMs: 900,
+    bytesProcessed: null,
+    rowCount: null,
+    error,
+  });
+  /** the document of an experiment whose only run failed with this message */
+  const failedOnly = (status: string, error: string, analysed = false): ResultsDocument => {
+    const doc = craftedDocument(exp(), {}, analysed);
+    return { ...doc, experiment: { ...doc.experiment, status }, lastFailure: failedRun(error) };
+  };
+  const nobody = noExposuresMessage(plan, 0);
+
+  it("the stored message reads back: table, key and users left out", () => {
+    expect(parseNoExposures(nobody)).toEqual({ exposureTable: "exposures", experimentKey: "free-shipping-banner", excludedUsers: 0 });
+    expect(parseNoExposures(noExposuresMessage(plan, 12))).toMatchObject({ excludedUsers: 12 });
+    expect(parseNoExposures('Catalog Error: Table with name "exposures" does not exist')).toBeNull();
+    expect(parseNoExposures(null)).toBeNull();
+  });
+
+  it("running, nobody exposed yet, no successful analysis: Waiting for exposures, neutral, naming the table and the key", () => {
+    const d = decide(failedOnly("running", nobody));
+    expect(d.status).toBe("waiting");
+    expect(d.title).toBe("Waiting for exposures");
+    expect(d.headline).toBe("No exposures for “free-shipping-banner” yet");
+    expect(d.reasons).toHaveLength(1);
+    expect(d.reasons[0]).toMatchObject({ code: "waiting", tone: "neutral", drives: true });
+    expect(d.reasons[0]!.text).toContain("the exposure table “exposures” holds no users with experiment_id “free-shipping-banner”");
+    expect(d.reasons[0]!.text).toContain("analysed again on its schedule, or at once with “Refresh analysis”");
+    expect(d.reasons[0]!.text).not.toMatch(/failed/i);
+    expect(d.bestArm).toBeNull();
+  });
+
+  it("a message shortened when stored still reads as waiting, without the names it lost", () => {
+    const d = decide(failedOnly("running", "no exposed users: the exposure tab … (900 more characters not stored)"));
+    expect(d.status).toBe("waiting");
+    expect(d.headline).toBe("No exposures yet");
+    expect(d.reasons[0]!.text).toContain("the exposure table holds no users with this experiment");
+  });
+
+  it("a draft or stopped experiment whose analysis found nobody: a failed analysis that names the problem", () => {
+    for (const status of ["draft", "stopped"]) {
+      const d = decide(failedOnly(status, nobody));
+      expect(d.status, status).toBe("not-analysed");
+      expect(d.title).toBe("No results yet");
+      expect(d.headline).toBe("The latest analysis found nobody");
+      expect(d.reasons[0]).toMatchObject({ code: "failed", tone: "bad", drives: true });
+      expect(d.reasons[0]!.text).toContain("failed");
+      expect(d.reasons[0]!.text).toContain("in the exposure table “exposures” with experiment_id “free-shipping-banner”");
+    }
+  });
+
+  it("running, but everyone exposed was seen in several variants: a fault, not a wait", () => {
+    const d = decide(failedOnly("running", noExposuresMessage(plan, 1200)));
+    expect(d.status).toBe("not-analysed");
+    expect(d.reasons[0]).toMatchObject({ code: "failed", tone: "bad" });
+    expect(d.reasons[0]!.text).toContain("(1,200 users were seen in several variants and left out)");
+  });
+
+  it("running, any other failure: the latest analysis failed", () => {
+    const d = decide(failedOnly("running", 'Catalog Error: Table with name "exposures" does not exist'));
+    expect(d.status).toBe("not-analysed");
+    expect(d.headline).toBe("The latest analysis failed");
+    expect(d.reasons[0]).toMatchObject({ code: "failed", tone: "bad" });
+  });
+
+  it("running with a successful analysis before the failure: the results decide, not the wait", () => {
+    expect(decide(failedOnly("running", nobody, true)).status).toBe("ship");
   });
 });
 
