@@ -184,13 +184,20 @@ export function buildTimeSeries(plan: AnalysisPlan, d: Dialect): Statement<TimeS
     SUM(amount) OVER (${order} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS run_value` : ""}
   FROM ts_events
 )`,
+    `ts_daily AS (
+  -- increments of y and y squared per variant and day on both axes (a few thousand rows), before the axes part
+  SELECT r.variant, r.exposure_day, r.calendar_day, r.exposure_max_day,
+    ${increments.join(",\n    ")}
+  FROM ts_running r
+  GROUP BY 1, 2, 3, 4
+)`,
     `ts_increments AS (
-  -- increments of y and y squared per axis and day; their sums over days up to x telescope to the totals at x
+  -- the same per axis and day; their sums over days up to x telescope to the totals at x
   SELECT m.mode, r.variant,
     ${byMode("m", "r.exposure_day", "r.calendar_day")} AS day,
     ${byMode("m", "r.exposure_max_day", lastDay)} AS max_day,
-    ${increments.join(",\n    ")}
-  FROM ts_running r
+    ${metrics.flatMap((m) => [`SUM(r.s1_${m.key}) AS s1_${m.key}`, `SUM(r.s2_${m.key}) AS s2_${m.key}`]).join(",\n    ")}
+  FROM ts_daily r
   CROSS JOIN ts_modes m
   GROUP BY 1, 2, 3, 4
 )`,
