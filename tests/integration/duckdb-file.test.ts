@@ -40,6 +40,25 @@ beforeAll(async () => {
 });
 afterAll(() => env.cleanup());
 
+describe("the analysis instance's settings", () => {
+  it("caps DuckDB's memory at 1GB unless DUCKDB_MEMORY_LIMIT says otherwise, and hands freed memory back early", async () => {
+    const { acquireDuckDb } = await import("@/lib/warehouse/duckdb-instances");
+    const setting = async (memoryLimit?: string) => {
+      const lease = await acquireDuckDb(env.warehouse, memoryLimit ? { memoryLimit } : {});
+      try {
+        const row = (await lease.connection.runAndReadAll("SELECT current_setting('memory_limit') AS m, current_setting('allocator_flush_threshold') AS f")).getRowObjectsJS()[0]!;
+        return [String(row.m), String(row.f)];
+      } finally {
+        lease.release();
+      }
+    };
+    // DuckDB reports sizes in binary units: 1GB = 953.6 MiB, 16MB = 15.2 MiB
+    expect(await setting()).toEqual(["953.6 MiB", "15.2 MiB"]);
+    await new Promise((r) => setTimeout(r, 50)); // the idle instance closes (DUCKDB_IDLE_CLOSE_MS=0) before one with other settings opens
+    expect((await setting("1.5GB"))[0]).toBe("1.3 GiB");
+  });
+});
+
 describe("spill files", () => {
   it("stray spill files and dead processes' folders are removed when the file is opened; live processes' folders stay", async () => {
     const { acquireDuckDb, spillDirectory } = await import("@/lib/warehouse/duckdb-instances");
