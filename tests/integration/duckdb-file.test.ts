@@ -43,6 +43,8 @@ afterAll(() => env.cleanup());
 describe("the analysis instance's settings", () => {
   it("caps DuckDB's memory at 1GB unless DUCKDB_MEMORY_LIMIT says otherwise, and hands freed memory back early", async () => {
     const { acquireDuckDb } = await import("@/lib/warehouse/duckdb-instances");
+    delete process.env.DUCKDB_MEMORY_LIMIT;
+    resetConfig();
     const setting = async (memoryLimit?: string) => {
       const lease = await acquireDuckDb(env.warehouse, memoryLimit ? { memoryLimit } : {});
       try {
