@@ -17,7 +17,8 @@ function configure(vars: Record<string, string>) {
 }
 
 beforeAll(async () => {
-  // 200k users in 200 MB for all analyses together: each spills a few hundred MB
+  // 200k users in 200 MB for all analyses together: together they spill a few MB (tens of MB before
+  // the cohort was joined inline); a lower limit runs out of memory
   configure({ DUCKDB_MEMORY_LIMIT: "200MB", DUCKDB_IDLE_CLOSE_MS: "0" });
   const { migrate } = await import("@/lib/db/migrate");
   const { seedWarehouse } = await import("@/lib/demo/seed-warehouse");
@@ -47,7 +48,7 @@ describe("concurrent analyses in one process", () => {
     clearInterval(leases);
 
     for (const s of together) expect(s.status, s.error ?? "").toBe("succeeded");
-    expect(spilled, "the analyses spilled to disk").toBeGreaterThan(10 * 1024 ** 2);
+    expect(spilled, "the analyses spilled to disk").toBeGreaterThan(1024 ** 2);
     expect(mostLeases, "three leases on the one shared instance").toBe(3);
     for (const [i, s] of together.entries()) {
       expect(numericDifference(JSON.parse(s.sufficientStats!), JSON.parse(sequential[i]!.sufficientStats!)), IDS[i]).toBeNull();
