@@ -285,6 +285,10 @@ test("a running experiment nobody has been exposed to yet is waiting for its exp
   await expect(page.getByTestId("failure-banner")).toHaveCount(0);
   await expect(page.getByTestId("not-analysed")).toHaveAttribute("data-status", "waiting");
   await expect(page.getByTestId("last-looked")).toContainText("snapshot #1");
+  // the history lists that run as having found nobody yet, not as a failure
+  const firstRun = page.getByTestId("snapshot-history").locator("tbody tr").first();
+  await expect(firstRun.getByTestId("history-nobody-yet")).toHaveText("nobody exposed yet");
+  await expect(firstRun).not.toContainText("failed");
   expect(await page.locator("body").innerText()).not.toMatch(/analysis failed/i);
 
   const api = await (await request.get(`/api/experiments/${id}/results`)).json();

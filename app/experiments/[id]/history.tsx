@@ -3,16 +3,20 @@ import type { SnapshotRow } from "@/lib/analysis/store";
 import { formatBytes, formatDuration, formatInteger } from "@/lib/format";
 import { LocalTime } from "@/app/components/local-time";
 import { scrubInternals } from "@/lib/public-error";
+import { parseNoExposures } from "@/lib/analysis/no-exposures";
 
 /** Past analyses, numbered per experiment: when, how long, how much was scanned, how each ended, and a link to its full results and SQL. */
 export function SnapshotHistory({
   experimentId,
   snapshots,
   shownId,
+  waiting,
 }: {
   experimentId: string;
   snapshots: SnapshotRow[];
   shownId: number | null;
+  /** the experiment is waiting for its first exposures (decide()): its runs that found nobody are not failures */
+  waiting: boolean;
 }) {
   if (snapshots.length === 0) return <p className="muted">No analyses yet.</p>;
   return (
@@ -50,8 +54,16 @@ export function SnapshotHistory({
                 <LocalTime iso={s.startedAt.toISOString()} />
               </td>
               <td data-label="Status">
-                <span className={`badge ${s.status}`}>{s.status}</span>
-                {s.error ? <div className="error-text small history-error">{scrubInternals(s.error.split("\n")[0] ?? "").slice(0, 160)}</div> : null}
+                {waiting && s.status === "failed" && parseNoExposures(s.error) ? (
+                  <span className="badge" data-testid="history-nobody-yet">
+                    nobody exposed yet
+                  </span>
+                ) : (
+                  <>
+                    <span className={`badge ${s.status}`}>{s.status}</span>
+                    {s.error ? <div className="error-text small history-error">{scrubInternals(s.error.split("\n")[0] ?? "").slice(0, 160)}</div> : null}
+                  </>
+                )}
               </td>
               <td className="num" data-label="Duration">
                 {formatDuration(s.durationMs)}

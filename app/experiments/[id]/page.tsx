@@ -307,7 +307,7 @@ export default async function ExperimentPage({ params, searchParams }: Props) {
 
         <section aria-labelledby="history-heading">
           <h2 id="history-heading">History</h2>
-          <SnapshotHistory experimentId={exp.id} snapshots={history} shownId={doc.snapshot?.id ?? null} />
+          <SnapshotHistory experimentId={exp.id} snapshots={history} shownId={doc.snapshot?.id ?? null} waiting={waiting} />
         </section>
 
         <section aria-labelledby="activity-heading">
