@@ -62,8 +62,10 @@ test("a sample ratio mismatch makes the data unreliable: no row reads as a win",
   await expect(page.getByTestId("health-srm")).toHaveAttribute("data-level", "fail");
   await expect(page.locator(".verdict.win")).toHaveCount(0);
   await expect(page.locator("[data-testid^=results-] tbody tr[data-tone=unreliable]")).toHaveCount(3);
-  // the forest plot draws nothing green either
+  // the forest plot draws nothing green either (once drawn: recharts draws after it has measured its box)
+  await expect(page.getByTestId("forest-plot").locator(".recharts-scatter-symbol").first()).toBeVisible();
   const fills = await page.getByTestId("forest-plot").locator(".recharts-scatter-symbol *").evaluateAll((els) => els.map((e) => e.getAttribute("fill")));
+  expect(fills.length).toBeGreaterThan(0);
   expect(fills).not.toContain("#00805a");
   await page.goto("/experiments/checkout-redesign");
   await expect(page.getByTestId("health-srm")).toHaveAttribute("data-level", "ok");

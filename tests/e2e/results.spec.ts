@@ -329,7 +329,8 @@ test("a losing guardrail is loud: the decision, its row and the forest plot", as
   await expect(row).toHaveAttribute("data-tone", "guardrail-fail");
   await expect(row).toContainText("Guardrail failing");
   await expect(row.locator("svg.interval-bar.guardrail-fail")).toHaveCount(1);
-  // red in the forest plot, where a winner is green
+  // red in the forest plot, where a winner is green (recharts draws after it has measured its box)
+  await expect(page.getByTestId("forest-plot").locator(".recharts-scatter-symbol").first()).toBeVisible();
   const strokes = await page.getByTestId("forest-plot").locator(".recharts-scatter-symbol *").evaluateAll((els) => els.map((e) => e.getAttribute("stroke")));
   expect(strokes).toContain("#b00020");
   expect(strokes).toContain("#00805a"); // feed views, the primary, did improve
